@@ -1,0 +1,158 @@
+from django.contrib import admin
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
+
+from clusters.admin_mixins import (
+    ContentAdmin,
+    MissingTranslationFilter,
+    PublishableAdmin,
+)
+from clusters.models import (
+    Cluster,
+    ClusterItem,
+    Coordinator,
+    Membership,
+    MembershipSnapshot,
+    Organisation,
+    Page,
+    Project,
+    Report,
+)
+
+
+class MembershipSnapshotInline(TranslationTabularInline):
+    model = MembershipSnapshot
+    extra = 0
+
+
+class ClusterItemInline(TranslationTabularInline):
+    model = ClusterItem
+    extra = 0
+
+
+class ProjectInline(TranslationStackedInline):
+    model = Project
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    autocomplete_fields = ["organisation"]
+    extra = 0
+
+
+@admin.register(Cluster)
+class ClusterAdmin(PublishableAdmin):
+    list_display = [
+        "__str__",
+        "year_established",
+        "current_members",
+        "highland_names",
+        "status",
+        "is_published",
+        "translation_status",
+    ]
+    list_filter = [
+        "highlands",
+        "year_established",
+        "status",
+        "is_published",
+        MissingTranslationFilter,
+    ]
+    search_fields = ["key", "name", "other_names", "coordinators__name"]
+    autocomplete_fields = ["coordinators", "highlands", "parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [
+        MembershipSnapshotInline,
+        ClusterItemInline,
+        ProjectInline,
+        MembershipInline,
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "key",
+                    "name",
+                    "other_names",
+                    "slug",
+                    "is_published",
+                    "status",
+                ]
+            },
+        ),
+        (
+            _("Facts"),
+            {
+                "fields": [
+                    "year_established",
+                    "coordinators",
+                    "highlands",
+                    "parent",
+                    "member_clusters",
+                    "website",
+                    "verified_on",
+                ]
+            },
+        ),
+        (_("Texts"), {"fields": ["characteristics", "membership_conditions"]}),
+    ]
+
+    def get_queryset(self, request):
+        latest = MembershipSnapshot.objects.filter(cluster=OuterRef("pk")).order_by(
+            "-year"
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(current_members=Subquery(latest.values("members")[:1]))
+            .prefetch_related("highlands")
+        )
+
+    @admin.display(description=_("members"), ordering="current_members")
+    def current_members(self, obj):
+        return obj.current_members
+
+    @admin.display(description=_("Highlands"))
+    def highland_names(self, obj):
+        return ", ".join(str(highland) for highland in obj.highlands.all())
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Coordinators are only saved now, and they are part of the search text.
+        Cluster.objects.filter(pk=form.instance.pk).refresh_search_text()
+
+
+@admin.register(Coordinator)
+class CoordinatorAdmin(ContentAdmin):
+    list_display = ["__str__", "kind", "translation_status"]
+    list_filter = ["kind", MissingTranslationFilter]
+    search_fields = ["key", "name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        obj.clusters.refresh_search_text()
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+@admin.register(Page)
+class PageAdmin(PublishableAdmin):
+    list_display = ["__str__", "is_published", "translation_status"]
+    list_filter = ["is_published", MissingTranslationFilter]
+    search_fields = ["key", "title"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(Report)
+class ReportAdmin(ContentAdmin):
+    list_display = ["__str__", "source", "year", "order", "translation_status"]
+    list_filter = [MissingTranslationFilter]
+    search_fields = ["key", "title", "source"]

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClustersConfig(AppConfig):
+    name = "clusters"
+    verbose_name = _("Clusters")
+
+    def ready(self):
+        from clusters import history
+
+        history.register_models(
+            "Coordinator",
+            "Organisation",
+            "MembershipSnapshot",
+            "ClusterItem",
+            "Project",
+            "Membership",
+            "Page",
+            "Report",
+            app_label=self.label,
+        )
+        history.register_models(
+            "Cluster",
+            app_label=self.label,
+            m2m_fields=["coordinators", "highlands"],
+            excluded_fields=["search_name", "search_text"],
+        )

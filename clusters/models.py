@@ -1,0 +1,454 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from clusters.publishing import Keyed, Publishable, PublishableQuerySet
+from clusters.search import normalise
+
+PLAIN_TEXT_HELP = _("Plain text; a blank line starts a new paragraph.")
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+
+
+class Coordinator(Keyed):
+    """An organisation or a person that coordinates one or more clusters."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", _("organisation")
+        PERSON = "person", _("person")
+
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind, default=Kind.ORGANISATION
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=PLAIN_TEXT_HELP
+    )
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("coordinator")
+        verbose_name_plural = _("coordinators")
+
+    def __str__(self):
+        return self.name or self.key
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Organisation(models.Model):
+    """A member organisation, named in its own form in every language."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("enterprise")
+        BUSINESS_SUPPORT = "business_support", _("business environment institution")
+        UNIVERSITY = "university", _("university")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=300, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class ClusterQuerySet(PublishableQuerySet):
+    def refresh_search_text(self) -> None:
+        """Recompute the stored search text, e.g. after coordinators changed."""
+        for cluster in self.prefetch_related("coordinators"):
+            search_name, search_text = cluster.build_search_text()
+            type(cluster).objects.filter(pk=cluster.pk).update(
+                search_name=search_name, search_text=search_text
+            )
+
+
+class Cluster(Publishable):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        INACTIVE = "inactive", _("inactive")
+
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    other_names = models.TextField(
+        _("other or former names"), blank=True, help_text=_("One name per line.")
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    year_established = models.PositiveSmallIntegerField(
+        _("year established"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.ACTIVE
+    )
+    coordinators = models.ManyToManyField(
+        Coordinator, verbose_name=_("coordinators"), related_name="clusters", blank=True
+    )
+    highlands = models.ManyToManyField(
+        "ecosystems.Highland",
+        verbose_name=_("Highlands"),
+        related_name="clusters",
+        blank=True,
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent cluster"),
+        related_name="segments",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Set for a segment of a larger cluster."),
+    )
+    member_clusters = models.PositiveSmallIntegerField(
+        _("number of member clusters"),
+        null=True,
+        blank=True,
+        help_text=_("For a cluster of clusters."),
+    )
+    characteristics = models.TextField(
+        _("characteristics"), blank=True, help_text=PLAIN_TEXT_HELP
+    )
+    membership_conditions = models.TextField(
+        _("membership conditions"), blank=True, help_text=PLAIN_TEXT_HELP
+    )
+    website = models.URLField(_("website"), blank=True)
+    member_organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("member organisations"),
+        through="Membership",
+        related_name="clusters",
+        blank=True,
+    )
+    verified_on = models.DateField(
+        _("verified on"),
+        null=True,
+        blank=True,
+        help_text=_("When staff last confirmed this record with the cluster."),
+    )
+    search_name = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
+
+    objects = ClusterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        permissions = [("publish_cluster", _("Can publish clusters"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(name_pl__isnull=False, name_pl__gt="")
+                | Q(name_en__isnull=False, name_en__gt=""),
+                name="cluster_named_in_some_language",
+                violation_error_message=_(
+                    "Give the cluster a name in at least one language."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(year_established__isnull=True)
+                | Q(
+                    year_established__gte=EARLIEST_YEAR,
+                    year_established__lte=LATEST_YEAR,
+                ),
+                name="cluster_year_established_plausible",
+                violation_error_message=_("The year established is not plausible."),
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=F("pk")),
+                name="cluster_not_its_own_parent",
+                violation_error_message=_("A cluster cannot be its own parent."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or self.key
+
+    def save(self, *args, **kwargs):
+        self.search_name, self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("clusters:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A cluster cannot be its own parent.")})
+
+    def build_search_text(self) -> tuple[str, str]:
+        """Return the normalised names, and all searchable text, in both languages."""
+        names = [self.name_pl, self.name_en, self.other_names_pl, self.other_names_en]
+        texts = [self.characteristics_pl, self.characteristics_en]
+        if self.pk:
+            for coordinator in self.coordinators.all():
+                texts += [coordinator.name_pl, coordinator.name_en]
+        search_name = normalise(" \n ".join(filter(None, names)))
+        search_text = normalise(" \n ".join(filter(None, names + texts)))
+        return search_name, search_text
+
+    @property
+    def current_snapshot(self):
+        """The latest membership snapshot: the cluster's current figures."""
+        snapshots = list(self.snapshots.all())
+        return max(snapshots, key=lambda s: s.year, default=None)
+
+
+class ClusterPartQuerySet(models.QuerySet):
+    """Rows that belong to a cluster and are keyed by the cluster and an order."""
+
+    def get_by_natural_key(self, cluster_key, *rest):
+        return self.get(
+            cluster__key=cluster_key, **dict(zip(self.model.NATURAL_KEY_FIELDS, rest))
+        )
+
+
+class MembershipSnapshot(models.Model):
+    """A cluster's member counts as a given source stated them for a year."""
+
+    NATURAL_KEY_FIELDS = ("year",)
+
+    cluster = models.ForeignKey(
+        Cluster,
+        verbose_name=_("cluster"),
+        related_name="snapshots",
+        on_delete=models.CASCADE,
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    members = models.PositiveIntegerField(_("members"), null=True, blank=True)
+    enterprises = models.PositiveIntegerField(_("enterprises"), null=True, blank=True)
+    business_environment_institutions = models.PositiveIntegerField(
+        _("business environment institutions"), null=True, blank=True
+    )
+    universities = models.PositiveIntegerField(_("universities"), null=True, blank=True)
+    source = models.TextField(
+        _("source"), blank=True, help_text=_("Where the figures come from.")
+    )
+
+    objects = ClusterPartQuerySet.as_manager()
+
+    PARTS = ("enterprises", "business_environment_institutions", "universities")
+
+    class Meta:
+        ordering = ["cluster", "year"]
+        verbose_name = _("membership snapshot")
+        verbose_name_plural = _("membership snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "year"],
+                name="one_snapshot_per_cluster_and_year",
+                violation_error_message=_(
+                    "This cluster already has figures for that year."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=EARLIEST_YEAR, year__lte=LATEST_YEAR),
+                name="snapshot_year_plausible",
+                violation_error_message=_("The year is not plausible."),
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(members__isnull=True)
+                    | Q(**{f"{part}__isnull": True})
+                    | Q(**{f"{part}__lte": F("members")}),
+                    name=f"snapshot_{part}_within_members",
+                    violation_error_message=_(
+                        "A part of the members cannot be larger than the number of members."
+                    ),
+                )
+                for part in (
+                    "enterprises",
+                    "business_environment_institutions",
+                    "universities",
+                )
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cluster} ({self.year})"
+
+    def natural_key(self):
+        return (self.cluster.key, self.year)
+
+    natural_key.dependencies = ["clusters.cluster"]
+
+    def clean(self):
+        errors = {
+            part: _(
+                "%(part)s (%(count)s) cannot be more than the members (%(members)s)."
+            )
+            % {
+                "part": self._meta.get_field(part).verbose_name,
+                "count": getattr(self, part),
+                "members": self.members,
+            }
+            for part in self.PARTS
+            if self.members is not None
+            and getattr(self, part) is not None
+            and getattr(self, part) > self.members
+        }
+        if errors:
+            raise ValidationError(errors)
+
+
+class ClusterItem(models.Model):
+    """One entry of a cluster's lists: goals, ways of achieving them, services..."""
+
+    NATURAL_KEY_FIELDS = ("kind", "order")
+
+    class Kind(models.TextChoices):
+        GOAL = "goal", _("goal")
+        ACTIVITY = "activity", _("way of achieving the goals")
+        BENEFIT = "benefit", _("benefit for members")
+        SERVICE = "service", _("service")
+        PRODUCT = "product", _("product")
+
+    cluster = models.ForeignKey(
+        Cluster,
+        verbose_name=_("cluster"),
+        related_name="items",
+        on_delete=models.CASCADE,
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    text = models.TextField(_("text"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ClusterPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cluster", "kind", "order"]
+        verbose_name = _("list item")
+        verbose_name_plural = _("list items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "kind", "order"],
+                name="one_item_per_cluster_kind_order",
+            )
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def natural_key(self):
+        return (self.cluster.key, self.kind, self.order)
+
+    natural_key.dependencies = ["clusters.cluster"]
+
+
+class Project(models.Model):
+    """A flagship project of a cluster."""
+
+    NATURAL_KEY_FIELDS = ("order",)
+
+    cluster = models.ForeignKey(
+        Cluster,
+        verbose_name=_("cluster"),
+        related_name="projects",
+        on_delete=models.CASCADE,
+    )
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=PLAIN_TEXT_HELP
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ClusterPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cluster", "order"]
+        verbose_name = _("flagship project")
+        verbose_name_plural = _("flagship projects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "order"], name="one_project_per_order"
+            )
+        ]
+
+    def __str__(self):
+        return self.title or f"{self.cluster} #{self.order}"
+
+    def natural_key(self):
+        return (self.cluster.key, self.order)
+
+    natural_key.dependencies = ["clusters.cluster"]
+
+
+class MembershipQuerySet(models.QuerySet):
+    def get_by_natural_key(self, cluster_key, organisation_name):
+        return self.get(cluster__key=cluster_key, organisation__name=organisation_name)
+
+
+class Membership(models.Model):
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cluster", "organisation__name"]
+        verbose_name = _("member organisation")
+        verbose_name_plural = _("member organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "organisation"],
+                name="one_membership_per_organisation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.cluster}"
+
+    def natural_key(self):
+        return (self.cluster.key, self.organisation.name)
+
+    natural_key.dependencies = ["clusters.cluster", "clusters.organisation"]
+
+
+class Page(Publishable):
+    """A free-standing text page, e.g. the introduction about clusters."""
+
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.TextField(_("summary"), blank=True, help_text=PLAIN_TEXT_HELP)
+    body = models.TextField(_("body"), blank=True, help_text=PLAIN_TEXT_HELP)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        permissions = [("publish_page", _("Can publish pages"))]
+
+    def __str__(self):
+        return self.title or self.key
+
+
+class Report(Keyed):
+    """A publication listed under "Materiały o klastrach"."""
+
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    url = models.URLField(_("address"), max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "key"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self):
+        return self.title or self.key

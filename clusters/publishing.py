@@ -1,0 +1,47 @@
+"""What every record visitors can see shares: a stable key and a publication state."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class KeyedQuerySet(models.QuerySet):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class PublishableQuerySet(KeyedQuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Keyed(models.Model):
+    key = models.SlugField(
+        _("key"),
+        max_length=100,
+        unique=True,
+        help_text=_(
+            "Stable, language-neutral identifier used in exports and fixtures."
+        ),
+    )
+
+    objects = KeyedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.key,)
+
+
+class Publishable(Keyed):
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Only published records are shown to visitors."),
+    )
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,42 @@
+from django.contrib import admin
+from modeltranslation.admin import TranslationTabularInline
+
+from clusters.admin_mixins import ContentAdmin, MissingTranslationFilter
+from contacts.models import AccessibilityStatement, Team, TeamMember, Unit
+
+
+@admin.register(Unit)
+class UnitAdmin(ContentAdmin):
+    list_display = ["__str__", "translation_status"]
+    search_fields = ["key", "name"]
+
+
+class TeamMemberInline(TranslationTabularInline):
+    model = TeamMember
+    extra = 0
+
+
+@admin.register(Team)
+class TeamAdmin(ContentAdmin):
+    list_display = ["__str__", "unit", "translation_status"]
+    list_filter = [MissingTranslationFilter]
+    search_fields = ["key", "name"]
+    inlines = [TeamMemberInline]
+
+
+@admin.register(TeamMember)
+class TeamMemberAdmin(ContentAdmin):
+    list_display = ["name", "position", "phone", "team", "order"]
+    list_filter = ["team", MissingTranslationFilter]
+    search_fields = ["name", "position"]
+
+
+@admin.register(AccessibilityStatement)
+class AccessibilityStatementAdmin(ContentAdmin):
+    list_display = [
+        "__str__",
+        "status",
+        "prepared_on",
+        "reviewed_on",
+        "translation_status",
+    ]

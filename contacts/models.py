@@ -1,0 +1,140 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from clusters.publishing import Keyed
+
+
+class Unit(Keyed):
+    """A unit of the City Office, e.g. the business relations section."""
+
+    name = models.CharField(_("name"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self):
+        return self.name or self.key
+
+
+class Team(Keyed):
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), related_name="teams", on_delete=models.PROTECT
+    )
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Plain text; a blank line starts a new paragraph."),
+    )
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self):
+        return self.name or self.key
+
+    def get_absolute_url(self):
+        return reverse("contacts:team")
+
+
+class TeamMemberQuerySet(models.QuerySet):
+    def get_by_natural_key(self, team_key, name):
+        return self.get(team__key=team_key, name=name)
+
+
+class TeamMember(models.Model):
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), related_name="members", on_delete=models.CASCADE
+    )
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("As it should be shown, e.g. 81 466 25 07."),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = TeamMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["team", "order", "name"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "name"], name="one_member_per_team_and_name"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.team.key, self.name)
+
+    natural_key.dependencies = ["contacts.team"]
+
+    @property
+    def phone_uri(self) -> str:
+        """The phone as a tel: URI; Polish numbers without a country code get +48."""
+        digits = "".join(c for c in self.phone if c.isdigit())
+        if not digits:
+            return ""
+        if self.phone.strip().startswith("+"):
+            return f"tel:+{digits}"
+        return f"tel:+48{digits}"
+
+
+class AccessibilityStatement(Keyed):
+    """The accessibility statement, in the layout of the Polish template for public bodies."""
+
+    class Status(models.TextChoices):
+        COMPLIANT = "compliant", _("fully compliant")
+        PARTIALLY_COMPLIANT = "partially", _("partially compliant")
+        NOT_COMPLIANT = "not_compliant", _("not compliant")
+
+    entity = models.CharField(_("public body"), max_length=300, blank=True)
+    site_name = models.CharField(_("website name"), max_length=300, blank=True)
+    published_on = models.DateField(_("website published on"), null=True, blank=True)
+    updated_on = models.DateField(_("last major update on"), null=True, blank=True)
+    status = models.CharField(
+        _("compliance status"), max_length=20, choices=Status, blank=True
+    )
+    non_accessible_content = models.TextField(
+        _("content that is not accessible"), blank=True
+    )
+    prepared_on = models.DateField(_("statement prepared on"), null=True, blank=True)
+    reviewed_on = models.DateField(
+        _("statement last reviewed on"), null=True, blank=True
+    )
+    assessment_method = models.TextField(
+        _("how the statement was prepared"), blank=True
+    )
+    contact_team = models.ForeignKey(
+        Team,
+        verbose_name=_("contact point"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    procedure = models.TextField(_("requests and complaints procedure"), blank=True)
+    architecture = models.TextField(_("architectural accessibility"), blank=True)
+    mobile_apps = models.TextField(_("mobile applications"), blank=True)
+
+    class Meta:
+        verbose_name = _("accessibility statement")
+        verbose_name_plural = _("accessibility statements")
+
+    def __str__(self):
+        return self.site_name or self.key
+
+    def get_absolute_url(self):
+        return reverse("contacts:accessibility")

@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from clusters.admin_mixins import MissingTranslationFilter, PublishableAdmin
+from ecosystems.models import Highland
+
+
+@admin.register(Highland)
+class HighlandAdmin(PublishableAdmin):
+    list_display = ["__str__", "order", "is_published", "translation_status"]
+    list_filter = ["is_published", MissingTranslationFilter]
+    search_fields = ["key", "name"]
+    autocomplete_fields = ["cooperates_with"]
+    prepopulated_fields = {"slug": ["name"]}

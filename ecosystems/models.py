@@ -1,0 +1,34 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from clusters.publishing import Publishable
+
+
+class Highland(Publishable):
+    """One of the five Lublin Economic Highlands ecosystems."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_("Plain text; a blank line starts a paragraph."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    cooperates_with = models.ManyToManyField(
+        "self", verbose_name=_("cooperates with"), blank=True, symmetrical=True
+    )
+
+    class Meta:
+        ordering = ["order", "key"]
+        verbose_name = _("Highland")
+        verbose_name_plural = _("Highlands")
+        permissions = [("publish_highland", _("Can publish Highlands"))]
+
+    def __str__(self):
+        return self.name or self.key
+
+    def get_absolute_url(self):
+        return reverse("ecosystems:detail", kwargs={"slug": self.slug})

@@ -1,0 +1,20 @@
+from http import HTTPStatus
+
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+
+@require_safe
+@never_cache
+def healthz(request):
+    """Liveness for load balancers: 200 when the database answers, 503 when not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse(
+            {"status": "unavailable"}, status=HTTPStatus.SERVICE_UNAVAILABLE
+        )
+    return JsonResponse({"status": "ok"})
