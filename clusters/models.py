@@ -209,7 +209,8 @@ class ClusterPartQuerySet(models.QuerySet):
 
     def get_by_natural_key(self, cluster_key, *rest):
         return self.get(
-            cluster__key=cluster_key, **dict(zip(self.model.NATURAL_KEY_FIELDS, rest))
+            cluster__key=cluster_key,
+            **dict(zip(self.model.NATURAL_KEY_FIELDS, rest, strict=True)),
         )
 
 
