@@ -4,7 +4,12 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from clusters.publishing import Keyed, Publishable, PublishableQuerySet
+from clusters.publishing import (
+    Keyed,
+    Publishable,
+    PublishableQuerySet,
+    unique_per_language,
+)
 from clusters.search import normalise
 
 PLAIN_TEXT_HELP = _("Plain text; a blank line starts a new paragraph.")
@@ -86,7 +91,7 @@ class Cluster(Publishable):
     other_names = models.TextField(
         _("other or former names"), blank=True, help_text=_("One name per line.")
     )
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200)
     year_established = models.PositiveSmallIntegerField(
         _("year established"), null=True, blank=True
     )
@@ -148,6 +153,7 @@ class Cluster(Publishable):
         verbose_name_plural = _("clusters")
         permissions = [("publish_cluster", _("Can publish clusters"))]
         constraints = [
+            *unique_per_language("slug", "cluster"),
             models.CheckConstraint(
                 condition=Q(name_pl__isnull=False, name_pl__gt="")
                 | Q(name_en__isnull=False, name_en__gt=""),
@@ -423,7 +429,7 @@ class Page(Publishable):
     """A free-standing text page, e.g. the introduction about clusters."""
 
     title = models.CharField(_("title"), max_length=300, blank=True)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200)
     summary = models.TextField(_("summary"), blank=True, help_text=PLAIN_TEXT_HELP)
     body = models.TextField(_("body"), blank=True, help_text=PLAIN_TEXT_HELP)
 
@@ -432,6 +438,7 @@ class Page(Publishable):
         verbose_name = _("page")
         verbose_name_plural = _("pages")
         permissions = [("publish_page", _("Can publish pages"))]
+        constraints = unique_per_language("slug", "page")
 
     def __str__(self):
         return self.title or self.key

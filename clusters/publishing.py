@@ -1,5 +1,6 @@
 """What every record visitors can see shares: a stable key and a publication state."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,3 +46,19 @@ class Publishable(Keyed):
 
     class Meta:
         abstract = True
+
+
+def unique_per_language(field: str, prefix: str) -> list[models.UniqueConstraint]:
+    """One constraint per language column of a translated field.
+
+    Declared as constraints rather than `unique=True`, which simple-history would copy
+    into the per-language columns of the history tables.
+    """
+    return [
+        models.UniqueConstraint(
+            fields=[f"{field}_{code}"],
+            name=f"{prefix}_unique_{field}_{code}",
+            violation_error_message=_("Another record already uses this address."),
+        )
+        for code, _name in settings.LANGUAGES
+    ]

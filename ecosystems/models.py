@@ -2,14 +2,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from clusters.publishing import Publishable
+from clusters.publishing import Publishable, unique_per_language
 
 
 class Highland(Publishable):
     """One of the five Lublin Economic Highlands ecosystems."""
 
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(
         _("body"),
@@ -26,6 +26,7 @@ class Highland(Publishable):
         verbose_name = _("Highland")
         verbose_name_plural = _("Highlands")
         permissions = [("publish_highland", _("Can publish Highlands"))]
+        constraints = unique_per_language("slug", "highland")
 
     def __str__(self):
         return self.name or self.key

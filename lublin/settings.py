@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
     "ecosystems",
@@ -136,6 +137,14 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "pl"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("pl", "en")}
 # The tabbed admin would load jQuery UI from a Google CDN: serve the packaged copy.
 JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
+
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+OPEN_DATA_LICENCE = {
+    "name": "CC BY 4.0",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+    "attribution": "Urząd Miasta Lublin (City of Lublin)",
+}
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

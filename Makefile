@@ -1,0 +1,51 @@
+# The way in: `make run` serves the site, `make test` checks everything.
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+WEB_CONCURRENCY ?= 2
+# Test runs use the test settings (explicit test key, plain http): see tests/settings.py.
+TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
+
+.PHONY: install run dev test lint fixtures e2e
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+# A local secret key, generated once and kept out of git.
+.secret_key:
+	python3 -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+# Serves with debug off over plain http on 127.0.0.1 (DJANGO_SECURE=0).
+run: install .secret_key
+	DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_SECURE=0 sh -ec '\
+	  $(PY) manage.py migrate --no-input; \
+	  $(PY) manage.py setup_instance $(if $(DATABASE_URL),,--local-superuser); \
+	  $(PY) manage.py collectstatic --no-input --verbosity 0; \
+	  exec $(VENV)/bin/gunicorn lublin.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile -'
+
+# Development server with debug on.
+dev: install
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Loads the starter content into an empty database (does nothing if content exists).
+fixtures: install .secret_key
+	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py migrate --no-input
+	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py setup_instance
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+test: lint
+	$(VENV)/bin/pytest
+
+e2e: install
+	$(VENV)/bin/pytest -m browser

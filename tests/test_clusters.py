@@ -1,0 +1,172 @@
+"""The cluster content model: integrity in the database, the admin and its history."""
+
+from http import HTTPStatus
+
+import pytest
+from django.contrib import admin
+from django.db import IntegrityError, transaction
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import translation
+
+from clusters.admin import MembershipSnapshotInline
+from clusters.models import Cluster, MembershipSnapshot
+from clusters.search import normalise
+from tests.admin_forms import form_values
+from tests.factories import make_cluster, make_coordinator, make_snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "part", ["enterprises", "business_environment_institutions", "universities"]
+)
+def test_database_refuses_a_part_above_the_total(part):
+    cluster = make_cluster()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MembershipSnapshot.objects.create(
+            cluster=cluster, year=2019, members=10, **{part: 11}
+        )
+
+
+def test_database_refuses_two_snapshots_for_one_year():
+    cluster = make_cluster()
+    make_snapshot(cluster, year=2019)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_snapshot(cluster, year=2019)
+
+
+def test_database_refuses_an_implausible_year():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_cluster(year_established=20)
+
+
+def test_database_refuses_a_cluster_without_any_name():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_cluster(name_pl="", name_en="")
+
+
+def test_a_cluster_named_in_one_language_only_is_allowed():
+    cluster = make_cluster(name_pl="", name_en="ESTA Cluster")
+    with translation.override("pl"):
+        assert str(Cluster.objects.get(pk=cluster.pk)) == "ESTA Cluster"
+
+
+def test_current_figures_are_the_latest_snapshot():
+    cluster = make_cluster()
+    make_snapshot(cluster, year=2019, members=103, enterprises=91)
+    make_snapshot(cluster, year=2024, members=174, enterprises=158)
+    assert cluster.current_snapshot.members == 174
+
+
+def test_admin_form_refuses_a_count_above_its_total_with_a_clear_message(rf, publisher):
+    cluster = make_cluster()
+    request = RequestFactory().get("/")
+    request.user = publisher
+    inline = MembershipSnapshotInline(Cluster, admin.site)
+    formset = inline.get_formset(request, cluster)(
+        data={
+            "snapshots-TOTAL_FORMS": "1",
+            "snapshots-INITIAL_FORMS": "0",
+            "snapshots-0-year": "2024",
+            "snapshots-0-members": "10",
+            "snapshots-0-enterprises": "12",
+        },
+        instance=cluster,
+        prefix="snapshots",
+    )
+    with translation.override("en"):
+        assert not formset.is_valid()
+        assert formset.errors[0]["enterprises"] == [
+            "enterprises (12) cannot be more than the members (10)."
+        ]
+    assert not MembershipSnapshot.objects.exists()
+
+
+def test_search_text_folds_case_and_polish_letters():
+    cluster = make_cluster(
+        name_pl="Klaster Fotoniki i Światłowodów",
+        name_en="",
+        characteristics_pl="Wyżyna Łódź",
+        coordinators=[make_coordinator(name_pl="Fundacja Żółć", name_en="")],
+    )
+    assert "swiatlowodow" in cluster.search_name
+    assert "wyzyna lodz" in cluster.search_text
+    assert "fundacja zolc" in cluster.search_text
+    assert normalise("  ŁĄKA  Ęe ") == "laka ee"
+
+
+def test_history_records_a_change_to_the_english_text():
+    cluster = make_cluster(characteristics_en="Old text.")
+    cluster.characteristics_en = "New English text."
+    cluster.save()
+    latest, previous = cluster.history.all()[:2]
+    assert latest.characteristics_en == "New English text."
+    changed = [change.field for change in latest.diff_against(previous).changes]
+    assert changed == ["characteristics_en"]
+
+
+def test_staff_edit_both_languages_in_the_admin_and_see_it_in_the_history(
+    client, publisher
+):
+    cluster = make_cluster(characteristics_pl="Stary.", characteristics_en="Old.")
+    client.force_login(publisher)
+    url = reverse("admin:clusters_cluster_change", args=[cluster.pk])
+    page = client.get(url)
+    assert page.status_code == HTTPStatus.OK
+    data = form_values(page.content.decode())
+    data["characteristics_pl"] = ["Nowy opis klastra."]
+    data["characteristics_en"] = ["New description of the cluster."]
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:3000]
+    cluster.refresh_from_db()
+    assert cluster.characteristics_pl == "Nowy opis klastra."
+    assert cluster.characteristics_en == "New description of the cluster."
+    history = client.get(reverse("admin:clusters_cluster_history", args=[cluster.pk]))
+    assert publisher.username in history.content.decode()
+    assert cluster.history.first().history_user == publisher
+
+
+def test_admin_tabs_load_jquery_ui_locally(client, publisher):
+    client.force_login(publisher)
+    page = client.get(reverse("admin:clusters_cluster_add")).content.decode()
+    assert "jquery-ui/jquery-ui.min.js" in page
+    assert "tabbed_translation_fields.js" in page
+    assert "googleapis" not in page
+
+
+def test_admin_changelist_filters_missing_english(client, publisher):
+    make_cluster(name_pl="Tylko po polsku", name_en="")
+    make_cluster(name_pl="Oba", name_en="Both")
+    client.force_login(publisher)
+    url = reverse("admin:clusters_cluster_changelist")
+    page = client.get(url, {"missing": "en"}).content.decode()
+    assert "Tylko po polsku" in page
+    assert "Both" not in page
+
+
+def test_editors_cannot_delete_or_publish(client, editor):
+    cluster = make_cluster(is_published=False)
+    client.force_login(editor)
+    delete = reverse("admin:clusters_cluster_delete", args=[cluster.pk])
+    assert client.get(delete).status_code == HTTPStatus.FORBIDDEN
+    assert not editor.has_perm("auth.change_user")
+    url = reverse("admin:clusters_cluster_change", args=[cluster.pk])
+    data = form_values(client.get(url).content.decode())
+    assert "is_published" not in data
+    data["is_published"] = ["on"]
+    client.post(url, data)
+    cluster.refresh_from_db()
+    assert not cluster.is_published
+
+
+def test_publishers_publish_and_delete(client, publisher):
+    cluster = make_cluster(is_published=False)
+    client.force_login(publisher)
+    url = reverse("admin:clusters_cluster_change", args=[cluster.pk])
+    data = form_values(client.get(url).content.decode())
+    data["is_published"] = ["on"]
+    assert client.post(url, data).status_code == HTTPStatus.FOUND
+    cluster.refresh_from_db()
+    assert cluster.is_published
+    assert publisher.has_perm("clusters.delete_cluster")
