@@ -1,0 +1,79 @@
+"""The sitemap: every published page in both languages, with hreflang alternates.
+
+Addresses are built from SITE_URL, not from the request's Host header, so that the
+sitemap names the canonical site whichever host name it was fetched through.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from clusters.models import Cluster
+from ecosystems.models import Highland
+
+# URL names of the pages that are not records.
+STATIC_PAGES = [
+    "clusters:home",
+    "clusters:list",
+    "ecosystems:list",
+    "contacts:team",
+    "contacts:accessibility",
+    "clusters:about",
+]
+
+
+class BilingualSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        root = f"{settings.SITE_URL}/"
+        for url in urls:
+            alternates = {item["lang_code"]: item for item in url["alternates"]}
+            x_default = alternates.get("x-default")
+            # Django drops the default language's prefix for x-default, which suits
+            # prefix-less default languages only; here only "/" chooses a language.
+            if x_default and x_default["location"] != root:
+                x_default["location"] = alternates[settings.LANGUAGE_CODE]["location"]
+        return urls
+
+
+class StaticPageSitemap(BilingualSitemap):
+    def items(self):
+        return STATIC_PAGES
+
+    def location(self, item):
+        return reverse(item)
+
+
+class ClusterSitemap(BilingualSitemap):
+    def items(self):
+        return Cluster.objects.published().order_by("key")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class HighlandSitemap(BilingualSitemap):
+    def items(self):
+        return Highland.objects.published().order_by("key")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+SITEMAPS = {
+    "pages": StaticPageSitemap,
+    "clusters": ClusterSitemap,
+    "highlands": HighlandSitemap,
+}
