@@ -1,0 +1,209 @@
+"""Template helpers of the public site: honest language fallback and language links.
+
+Settings make a bare `obj.name` fall back to the other language silently, which is
+right for the admin but not for visitors: WCAG 3.1.2 wants text in another language
+marked with its own `lang`. These helpers read the per-language columns explicitly.
+"""
+
+from dataclasses import dataclass
+
+from django import template
+from django.conf import settings
+from django.template.defaultfilters import linebreaks_filter
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+register = template.Library()
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+# A language's name as its own speakers write it, for the switcher.
+NATIVE_NAMES = {"pl": "Polski", "en": "English"}
+
+
+def language_note(lang: str) -> str:
+    """The short visible note saying which language a fallback text is in."""
+    notes = {"pl": gettext("(text in Polish)"), "en": gettext("(text in English)")}
+    return notes.get(lang, f"({lang})")
+
+
+@dataclass(frozen=True)
+class TranslatedText:
+    """A field's text in the language it is really in.
+
+    Rendered as `{{ text }}` it is inline HTML: the text, wrapped in an element with
+    its own `lang` and followed by a note when it is the other language's text.
+    """
+
+    text: str
+    lang: str
+    is_fallback: bool
+
+    def __bool__(self):
+        return bool(self.text)
+
+    def __html__(self):
+        return str(self)
+
+    def __str__(self):
+        if not self.text:
+            return ""
+        if not self.is_fallback:
+            return format_html("{}", self.text)
+        return format_html(
+            '<span lang="{}">{}</span> <span class="lang-note">{}</span>',
+            self.lang,
+            self.text,
+            self.note,
+        )
+
+    @property
+    def note(self) -> str:
+        return language_note(self.lang) if self.is_fallback else ""
+
+    @property
+    def paragraphs(self) -> SafeString:
+        """Plain text as paragraphs: a blank line starts one, a newline breaks a line."""
+        if not self.text:
+            return SafeString("")
+        html = linebreaks_filter(self.text, autoescape=True)
+        if not self.is_fallback:
+            return html
+        return format_html(
+            '<p class="lang-note">{}</p><div lang="{}">{}</div>',
+            self.note,
+            self.lang,
+            html,
+        )
+
+    @property
+    def lines(self) -> list[str]:
+        """The text's non-empty lines, e.g. for one-name-per-line fields."""
+        return [line.strip() for line in self.text.splitlines() if line.strip()]
+
+
+def translated_text(obj, field: str) -> TranslatedText:
+    """`obj.<field>` in the active language, else in the first language that has it."""
+    active = translation.get_language() or settings.LANGUAGE_CODE
+    order = [active] + [code for code in LANGUAGE_CODES if code != active]
+    for code in order:
+        value = getattr(obj, f"{field}_{code}", None) or ""
+        if value.strip():
+            return TranslatedText(value.strip(), code, is_fallback=code != active)
+    return TranslatedText("", active, is_fallback=False)
+
+
+@dataclass(frozen=True)
+class TranslatedList:
+    """Texts of a list; when all come from one other language, the list is marked once."""
+
+    items: list[TranslatedText]
+
+    @property
+    def lang(self) -> str:
+        """The list's shared fallback language, or "" when items are marked one by one."""
+        langs = {item.lang for item in self.items if item.is_fallback}
+        if len(langs) == 1 and all(item.is_fallback for item in self.items):
+            return langs.pop()
+        return ""
+
+    @property
+    def note(self) -> str:
+        return language_note(self.lang) if self.lang else ""
+
+    def __bool__(self):
+        return bool(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+def translated_list(objects, field: str) -> TranslatedList:
+    texts = [translated_text(obj, field) for obj in objects]
+    return TranslatedList([text for text in texts if text])
+
+
+@register.filter
+def translated(obj, field: str) -> TranslatedText:
+    """`{{ cluster|translated:"name" }}`; `.paragraphs`, `.text`, `.lang` also work."""
+    return translated_text(obj, field)
+
+
+@register.filter
+def paragraphs(text: str) -> SafeString:
+    """Interface-language plain text (not a translated field) as paragraphs."""
+    return linebreaks_filter(text or "", autoescape=True)
+
+
+@register.filter
+def obfuscate_email(address: str) -> SafeString:
+    """A mailto link with every character written as an HTML entity.
+
+    Chosen over "name [at] domain" because people and screen readers get the real,
+    clickable address (the browser decodes entities), while harvesters that grep the
+    raw HTML for "@" or "mailto:" find neither.
+    """
+    if not address:
+        return SafeString("")
+
+    def encode(text: str) -> SafeString:
+        return SafeString("".join(f"&#{ord(char)};" for char in text))
+
+    return format_html(
+        '<a href="{}">{}</a>', encode(f"mailto:{address}"), encode(address)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    """The current page in every language: code, native name, path and absolute URL.
+
+    A record's page (a view's `object` with `get_absolute_url`) links to the record's
+    own address in each language, its translated slug included; other pages to the
+    same route. The directory keeps its query string (`keep_query_string`).
+    """
+    request = context.get("request")
+    if request is None:
+        return []
+    obj = context.get("object")
+    match = request.resolver_match
+    query = ""
+    if context.get("keep_query_string") and request.GET:
+        query = "?" + request.GET.urlencode()
+    active = translation.get_language()
+    links = []
+    for code in LANGUAGE_CODES:
+        with translation.override(code):
+            if obj is not None and hasattr(obj, "get_absolute_url"):
+                path = obj.get_absolute_url()
+            elif match is not None and match.view_name:
+                path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            else:
+                path = reverse("ecosystems:home")
+        links.append(
+            {
+                "code": code,
+                "name": NATIVE_NAMES.get(code, code),
+                "path": path + query,
+                "url": settings.SITE_URL + path + query,
+                "is_current": code == active,
+            }
+        )
+    return links
+
+
+@register.simple_tag
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+@register.simple_tag
+def join_links(items, separator=", ") -> SafeString:
+    """Records as links to their pages, names marked when shown in another language."""
+    return format_html_join(
+        separator,
+        '<a href="{}">{}</a>',
+        ((item.get_absolute_url(), translated_text(item, "name")) for item in items),
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from clusters import views
+
+app_name = "clusters"
+
+urlpatterns = [
+    path(_("clusters/"), views.ClusterListView.as_view(), name="list"),
+    path(_("clusters/<slug:slug>/"), views.ClusterDetailView.as_view(), name="detail"),
+    path(_("about-clusters/"), views.AboutClustersView.as_view(), name="about"),
+]

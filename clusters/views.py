@@ -1,0 +1,258 @@
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
+from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.translation import gettext
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from clusters.filters import ClusterFilter
+from clusters.models import Cluster, ClusterItem, Organisation, Page, Report
+from clusters.templatetags.public import translated_list
+from ecosystems.models import Highland
+
+CHART_WIDTH = 640
+CHART_HEIGHT = 280
+CHART_MARGIN = {"top": 24, "right": 16, "bottom": 36, "left": 48}
+
+
+class TranslatedSlugMixin:
+    """Find a record by its slug in the active language, or in another one.
+
+    A slug of the other language (a shared link, or a record without a slug in this
+    language) still finds the record; when the record has its own address in this
+    language, the visitor is sent there permanently.
+    """
+
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        slug = self.kwargs["slug"]
+        language = translation.get_language()
+        matches = Q()
+        for code, _name in settings.LANGUAGES:
+            matches |= Q(**{f"slug_{code}": slug})
+        found = list(queryset.filter(matches)[:2])
+        if not found:
+            raise Http404(gettext("No such page."))
+        own = [obj for obj in found if getattr(obj, f"slug_{language}", None) == slug]
+        return (own or found)[0]
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        canonical = self.object.get_absolute_url()
+        if canonical != request.path:
+            return HttpResponsePermanentRedirect(canonical)
+        context = self.get_context_data(object=self.object)
+        return self.render_to_response(context)
+
+
+class ClusterListView(FilterView):
+    """The directory: search, facets, sorting and pages, all in one plain GET form."""
+
+    filterset_class = ClusterFilter
+    paginate_by = 20
+    template_name = "clusters/cluster_filter.html"
+
+    def get(self, request, *args, **kwargs):
+        # Empty fields of a submitted form would make every shared address long and
+        # different; send the visitor to the same search without them.
+        kept = QueryDict(mutable=True)
+        for key, values in request.GET.lists():
+            non_empty = [value for value in values if value.strip()]
+            if non_empty:
+                kept.setlist(key, non_empty)
+        if list(kept.lists()) != list(request.GET.lists()):
+            query = kept.urlencode()
+            return redirect(request.path + (f"?{query}" if query else ""))
+        return super().get(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number that is not a number, or past the end, shows the nearest
+        # page rather than an error: shared links outlive the records they listed.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        without_page = self.request.GET.copy()
+        without_page.pop(self.page_kwarg, None)
+        query = without_page.urlencode()
+        context["keep_query_string"] = True
+        context["export_query"] = query
+        context["is_filtered"] = bool(query)
+        page = context.get("page_obj")
+        context["page_links"] = (
+            page_links(page, self.request.path, query) if page else None
+        )
+        return context
+
+
+def page_links(page, path: str, query: str) -> dict:
+    """Links to nearby pages that keep the search, with gaps as `None` numbers."""
+
+    def href(number: int) -> str:
+        parts = [query] if query else []
+        if number > 1:
+            parts.append(f"page={number}")
+        return path + ("?" + "&".join(parts) if parts else "")
+
+    links = []
+    for number in page.paginator.get_elided_page_range(
+        page.number, on_each_side=2, on_ends=1
+    ):
+        if number == page.paginator.ELLIPSIS:
+            links.append({"number": None, "href": ""})
+        else:
+            links.append(
+                {
+                    "number": number,
+                    "href": href(number),
+                    "is_current": number == page.number,
+                }
+            )
+    return {
+        "pages": links,
+        "previous": href(page.previous_page_number()) if page.has_previous() else "",
+        "next": href(page.next_page_number()) if page.has_next() else "",
+    }
+
+
+class ClusterDetailView(TranslatedSlugMixin, DetailView):
+    template_name = "clusters/cluster_detail.html"
+
+    def get_queryset(self):
+        return (
+            Cluster.objects.published()
+            .select_related("parent")
+            .prefetch_related(
+                "coordinators",
+                Prefetch("highlands", queryset=Highland.objects.published()),
+                Prefetch("segments", queryset=Cluster.objects.published()),
+                "snapshots",
+                "items",
+                "projects",
+                "member_organisations",
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cluster = self.object
+        snapshots = sorted(cluster.snapshots.all(), key=lambda s: s.year)
+        items = list(cluster.items.all())
+        context["snapshots"] = snapshots
+        context["current"] = snapshots[-1] if snapshots else None
+        context["chart"] = membership_chart(snapshots)
+        context["item_groups"] = [
+            {"kind": kind, "label": label, "items": group}
+            for kind, label in ClusterItem.Kind.choices
+            if (
+                group := translated_list(
+                    sorted(
+                        (item for item in items if item.kind == kind),
+                        key=lambda item: item.order,
+                    ),
+                    "text",
+                )
+            )
+        ]
+        organisations = list(cluster.member_organisations.all())
+        context["organisation_groups"] = [
+            {
+                "label": label,
+                "organisations": [o for o in organisations if o.kind == kind],
+            }
+            for kind, label in Organisation.Kind.choices
+            if any(o.kind == kind for o in organisations)
+        ]
+        parent = cluster.parent
+        context["parent"] = parent if parent and parent.is_published else None
+        return context
+
+
+def nice_ceiling(value: int) -> int:
+    """The smallest of 1, 2, 2.5, 5 or 10 times a power of ten that is at least `value`."""
+    if value <= 1:
+        return 1
+    magnitude = 1
+    while magnitude * 10 < value:
+        magnitude *= 10
+    steps = (1, 2, 5, 10) if magnitude == 1 else (1, 2, 2.5, 5, 10)
+    return next(int(step * magnitude) for step in steps if step * magnitude >= value)
+
+
+def membership_chart(snapshots) -> dict | None:
+    """Bar geometry for the members-by-year chart, drawn in SVG on the server.
+
+    Each year has a bar for all members with its enterprises drawn inside it from
+    the baseline; the template adds the title, description and axis labels.
+    """
+    points = [s for s in snapshots if s.members is not None]
+    if len(points) < 2:
+        return None
+    top = nice_ceiling(max(s.members for s in points))
+    plot_left = CHART_MARGIN["left"]
+    plot_top = CHART_MARGIN["top"]
+    plot_width = CHART_WIDTH - CHART_MARGIN["left"] - CHART_MARGIN["right"]
+    plot_height = CHART_HEIGHT - CHART_MARGIN["top"] - CHART_MARGIN["bottom"]
+    baseline = plot_top + plot_height
+    band = plot_width / len(points)
+    bar_width = min(band * 0.6, 96)
+
+    def height(value: int) -> float:
+        return round(plot_height * value / top, 1)
+
+    bars = []
+    for index, snapshot in enumerate(points):
+        x = round(plot_left + band * index + (band - bar_width) / 2, 1)
+        bar = {
+            "year": snapshot.year,
+            "members": snapshot.members,
+            "enterprises": snapshot.enterprises,
+            "x": x,
+            "width": round(bar_width, 1),
+            "centre": round(x + bar_width / 2, 1),
+            "y": round(baseline - height(snapshot.members), 1),
+            "height": height(snapshot.members),
+            "label_y": round(baseline - height(snapshot.members) - 6, 1),
+        }
+        if snapshot.enterprises is not None:
+            bar["enterprises_y"] = round(baseline - height(snapshot.enterprises), 1)
+            bar["enterprises_height"] = height(snapshot.enterprises)
+        bars.append(bar)
+    ticks = [
+        {"value": round(top * i / 4), "y": round(baseline - plot_height * i / 4, 1)}
+        for i in range(5)
+        if (top * i) % 4 == 0
+    ]
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "left": plot_left,
+        "right": plot_left + plot_width,
+        "baseline": baseline,
+        "year_y": baseline + 22,
+        "bars": bars,
+        "ticks": ticks,
+        "has_enterprises": any(s.enterprises is not None for s in points),
+    }
+
+
+class AboutClustersView(DetailView):
+    """The city's introduction about clusters and the "Materiały o klastrach"."""
+
+    template_name = "clusters/page_detail.html"
+    page_key = "about-clusters"
+
+    def get_object(self, queryset=None):
+        page = Page.objects.published().filter(key=self.page_key).first()
+        if page is None:
+            raise Http404(gettext("No such page."))
+        return page
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["reports"] = Report.objects.all()
+        return context

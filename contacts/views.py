@@ -1,0 +1,37 @@
+from django.http import Http404
+from django.utils.translation import gettext
+from django.views.generic import DetailView, ListView
+
+from contacts.models import AccessibilityStatement, Team
+
+
+class TeamListView(ListView):
+    """The clusters team: its unit, its people and how to reach them."""
+
+    template_name = "contacts/team_list.html"
+
+    def get_queryset(self):
+        return Team.objects.select_related("unit").prefetch_related("members")
+
+
+class AccessibilityStatementView(DetailView):
+    template_name = "contacts/accessibilitystatement_detail.html"
+
+    def get_object(self, queryset=None):
+        statement = (
+            AccessibilityStatement.objects.select_related("contact_team")
+            .prefetch_related("contact_team__members")
+            .order_by("pk")
+            .first()
+        )
+        if statement is None:
+            raise Http404(gettext("No such page."))
+        return statement
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        team = self.object.contact_team
+        members = list(team.members.all()) if team else []
+        context["contact_email"] = next((m.email for m in members if m.email), "")
+        context["contact_phone"] = next((m for m in members if m.phone), None)
+        return context
