@@ -127,21 +127,27 @@ def name_as_shown(alias: str = "default"):
 
 
 def search(queryset: QuerySet, text: str) -> QuerySet:
-    """Keep clusters matching every word; rank name matches before text matches."""
+    """Keep clusters matching every word, ranked by where the words match.
+
+    `search_rank` is 0 when every word starts a word of a name (or other name), 1 when
+    every word is inside the names, 2 when some word is only in the other text.
+    """
     words = normalise(text).split()[:MAX_QUERY_WORDS]
     if not words:
         return queryset
     for word in words:
         queryset = queryset.filter(search_text__contains=word)
-    phrase = " ".join(words)
+    at_word_start = Q(
+        *(
+            Q(search_name__startswith=word) | Q(search_name__contains=f" {word}")
+            for word in words
+        )
+    )
+    in_names = Q(*(Q(search_name__contains=word) for word in words))
     return queryset.annotate(
         search_rank=Case(
-            When(
-                Q(search_name__startswith=phrase)
-                | Q(search_name__contains=f" {phrase}"),
-                then=Value(0),
-            ),
-            When(Q(*(Q(search_name__contains=word) for word in words)), then=Value(1)),
+            When(at_word_start, then=Value(0)),
+            When(in_names, then=Value(1)),
             default=Value(2),
             output_field=IntegerField(),
         )

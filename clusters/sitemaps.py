@@ -10,18 +10,19 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from clusters.models import Cluster
+from clusters.models import Cluster, Page
 from ecosystems.models import Highland
 
 # URL names of the pages that are not records.
 STATIC_PAGES = [
-    "clusters:home",
+    "ecosystems:home",
     "clusters:list",
     "ecosystems:list",
     "contacts:team",
     "contacts:accessibility",
-    "clusters:about",
 ]
+# The introduction about clusters is a Page record: listed when it is published.
+ABOUT_PAGE = ("clusters:about", "about-clusters")
 
 
 class BilingualSitemap(Sitemap):
@@ -50,6 +51,9 @@ class BilingualSitemap(Sitemap):
 
 class StaticPageSitemap(BilingualSitemap):
     def items(self):
+        url_name, page_key = ABOUT_PAGE
+        if Page.objects.published().filter(key=page_key).exists():
+            return [*STATIC_PAGES, url_name]
         return STATIC_PAGES
 
     def location(self, item):
