@@ -2,7 +2,7 @@
 
 from itertools import count
 
-from clusters.models import Cluster, Coordinator, MembershipSnapshot
+from clusters.models import Cluster, Coordinator, MembershipSnapshot, Page
 from contacts.models import Team, TeamMember, Unit
 from ecosystems.models import Highland
 
@@ -69,3 +69,16 @@ def make_team_member(**overrides) -> TeamMember:
         "phone": "81 466 25 05",
     }
     return TeamMember.objects.create(team=team, **values | overrides)
+
+
+def make_page(**overrides) -> Page:
+    n = next(_sequence)
+    values = {
+        "key": f"page-{n}",
+        "title_pl": f"Strona {n}",
+        "title_en": f"Page {n}",
+        "slug_pl": f"strona-{n}",
+        "slug_en": f"page-{n}",
+        "is_published": True,
+    }
+    return Page.objects.create(**values | overrides)
