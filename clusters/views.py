@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
@@ -12,6 +13,20 @@ from clusters.models import Cluster, ClusterItem, Organisation, Page, Report
 from clusters.templatetags.public import translated_list
 from ecosystems.models import Highland
 
+# Headings for the lists of a cluster page, in the order they are shown.
+ITEM_HEADINGS = {
+    ClusterItem.Kind.GOAL: _("Goals"),
+    ClusterItem.Kind.ACTIVITY: _("How the goals are achieved"),
+    ClusterItem.Kind.BENEFIT: _("Benefits for members"),
+    ClusterItem.Kind.SERVICE: _("Services"),
+    ClusterItem.Kind.PRODUCT: _("Products"),
+}
+ORGANISATION_HEADINGS = {
+    Organisation.Kind.ENTERPRISE: _("Enterprises"),
+    Organisation.Kind.BUSINESS_SUPPORT: _("Business environment institutions"),
+    Organisation.Kind.UNIVERSITY: _("Universities"),
+    Organisation.Kind.OTHER: _("Other members"),
+}
 CHART_WIDTH = 640
 CHART_HEIGHT = 280
 CHART_MARGIN = {"top": 24, "right": 16, "bottom": 36, "left": 48}
@@ -82,11 +97,35 @@ class ClusterListView(FilterView):
         context["keep_query_string"] = True
         context["export_query"] = query
         context["is_filtered"] = bool(query)
+        context["year_bands"] = self.year_band_links(without_page)
         page = context.get("page_obj")
         context["page_links"] = (
             page_links(page, self.request.path, query) if page else None
         )
         return context
+
+
+    def year_band_links(self, params: QueryDict) -> list[dict]:
+        """The filter's year bands as links that set the years, with their counts."""
+        self.filterset.form  # noqa: B018 (counts the facets, year bands included)
+        links = []
+        for band in self.filterset.year_bands:
+            query = params.copy()
+            for name in ("year_from", "year_to"):
+                query.pop(name, None)
+                if band[name] is not None:
+                    query[name] = str(band[name])
+            links.append(
+                band
+                | {
+                    "href": f"{self.request.path}?{query.urlencode()}",
+                    "is_current": all(
+                        params.get(name, "") == str(band[name] or "")
+                        for name in ("year_from", "year_to")
+                    ),
+                }
+            )
+        return links
 
 
 def page_links(page, path: str, query: str) -> dict:
@@ -146,8 +185,8 @@ class ClusterDetailView(TranslatedSlugMixin, DetailView):
         context["current"] = snapshots[-1] if snapshots else None
         context["chart"] = membership_chart(snapshots)
         context["item_groups"] = [
-            {"kind": kind, "label": label, "items": group}
-            for kind, label in ClusterItem.Kind.choices
+            {"kind": kind, "heading": heading, "items": group}
+            for kind, heading in ITEM_HEADINGS.items()
             if (
                 group := translated_list(
                     sorted(
@@ -161,10 +200,10 @@ class ClusterDetailView(TranslatedSlugMixin, DetailView):
         organisations = list(cluster.member_organisations.all())
         context["organisation_groups"] = [
             {
-                "label": label,
+                "heading": heading,
                 "organisations": [o for o in organisations if o.kind == kind],
             }
-            for kind, label in Organisation.Kind.choices
+            for kind, heading in ORGANISATION_HEADINGS.items()
             if any(o.kind == kind for o in organisations)
         ]
         parent = cluster.parent

@@ -64,6 +64,13 @@ class TranslatedText:
         return language_note(self.lang) if self.is_fallback else ""
 
     @property
+    def marked(self) -> SafeString:
+        """The text with its own `lang` when needed, without the note (breadcrumbs)."""
+        if not self.is_fallback:
+            return format_html("{}", self.text)
+        return format_html('<span lang="{}">{}</span>', self.lang, self.text)
+
+    @property
     def paragraphs(self) -> SafeString:
         """Plain text as paragraphs: a blank line starts one, a newline breaks a line."""
         if not self.text:
@@ -132,6 +139,12 @@ def translated(obj, field: str) -> TranslatedText:
 
 
 @register.filter
+def plain(obj, field: str) -> str:
+    """The text alone, for places that cannot carry markup: titles, attributes."""
+    return translated_text(obj, field).text
+
+
+@register.filter
 def paragraphs(text: str) -> SafeString:
     """Interface-language plain text (not a translated field) as paragraphs."""
     return linebreaks_filter(text or "", autoescape=True)
@@ -189,6 +202,7 @@ def language_links(context) -> list[dict]:
                 "path": path + query,
                 "url": settings.SITE_URL + path + query,
                 "is_current": code == active,
+                "is_default": code == settings.LANGUAGE_CODE,
             }
         )
     return links
