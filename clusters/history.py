@@ -7,9 +7,17 @@ INSTALLED_APPS): the history tables then record `name_pl` and `name_en`. Declari
 """
 
 from django.apps import apps
+from modeltranslation.translator import NotRegistered, translator
 from simple_history import register
 
 
 def register_models(*model_names: str, app_label: str, **options) -> None:
     for model_name in model_names:
-        register(apps.get_model(app_label, model_name), app=app_label, **options)
+        model = apps.get_model(app_label, model_name)
+        excluded = list(options.get("excluded_fields", []))
+        try:
+            # The bare column of a translated field only mirrors one language.
+            excluded += list(translator.get_options_for_model(model).fields)
+        except NotRegistered:
+            pass
+        register(model, app=app_label, **options | {"excluded_fields": excluded})

@@ -20,7 +20,7 @@ def settings_in_subprocess(
         [
             sys.executable,
             "-c",
-            f"from django.conf import settings; print({expression})",
+            f"from django.conf import settings; print(repr(({expression})))",
         ],
         env=clean | {"DJANGO_SETTINGS_MODULE": "lublin.settings"} | env,
         capture_output=True,
