@@ -139,6 +139,39 @@ def translated(obj, field: str) -> TranslatedText:
 
 
 @register.filter
+def translated_fields(obj, fields: str) -> SafeString:
+    """Several text fields as paragraphs, e.g. `"summary,body"`, each in a
+    `div.text-<field>`; when all are the other language's text, one note and one
+    `lang` cover them all instead of a note per field.
+    """
+    texts = [(name, translated_text(obj, name)) for name in fields.split(",")]
+    texts = [(name, text) for name, text in texts if text]
+    if not texts:
+        return SafeString("")
+    if all(text.is_fallback for _name, text in texts):
+        lang = texts[0][1].lang
+        inner = format_html_join(
+            "",
+            '<div class="text-{}">{}</div>',
+            (
+                (name, linebreaks_filter(text.text, autoescape=True))
+                for name, text in texts
+            ),
+        )
+        return format_html(
+            '<p class="lang-note">{}</p><div lang="{}">{}</div>',
+            language_note(lang),
+            lang,
+            inner,
+        )
+    return format_html_join(
+        "",
+        '<div class="text-{}">{}</div>',
+        ((name, text.paragraphs) for name, text in texts),
+    )
+
+
+@register.filter
 def plain(obj, field: str) -> str:
     """The text alone, for places that cannot carry markup: titles, attributes."""
     return translated_text(obj, field).text
