@@ -104,7 +104,6 @@ class ClusterListView(FilterView):
         )
         return context
 
-
     def year_band_links(self, params: QueryDict) -> list[dict]:
         """The filter's year bands as links that set the years, with their counts."""
         self.filterset.form  # noqa: B018 (counts the facets, year bands included)
