@@ -341,7 +341,7 @@ def test_every_choice_shows_its_count_with_the_other_filters_applied():
     make_cluster(key="d", highlands=[med], status="inactive")
     with translation.override("en"):
         filterset = ClusterFilter({"status": "active"})
-        assert keys(filterset) == ["a", "b"]
+        assert sorted(keys(filterset)) == ["a", "b"]
         # Highland counts respect the status filter...
         assert choice_labels(filterset, "highland") == {
             "it": "IT (2)",
@@ -433,7 +433,8 @@ def test_sort_by_size_uses_the_current_snapshot():
 def test_sort_labels_are_translated_into_polish():
     with translation.override("pl"):
         labels = choice_labels(ClusterFilter(), "sort")
-    english = {value: str(label) for value, label in SORT_CHOICES}
+    with translation.override("en"):
+        english = {value: str(label) for value, label in SORT_CHOICES}
     assert labels.keys() == english.keys()
     for value, label in labels.items():
         assert label != english[value], value
