@@ -2,8 +2,17 @@
 
 from itertools import count
 
-from clusters.models import Cluster, Coordinator, MembershipSnapshot, Page
-from contacts.models import Team, TeamMember, Unit
+from clusters.models import (
+    Cluster,
+    ClusterItem,
+    Coordinator,
+    MembershipSnapshot,
+    Organisation,
+    Page,
+    Project,
+    Report,
+)
+from contacts.models import AccessibilityStatement, Team, TeamMember, Unit
 from ecosystems.models import Highland
 
 _sequence = count(1)
@@ -82,3 +91,47 @@ def make_page(**overrides) -> Page:
         "is_published": True,
     }
     return Page.objects.create(**values | overrides)
+
+
+def make_organisation(**overrides) -> Organisation:
+    n = next(_sequence)
+    values = {"name": f"Organizacja {n} sp. z o.o.", "kind": "enterprise"}
+    return Organisation.objects.create(**values | overrides)
+
+
+def make_item(cluster: Cluster, **overrides) -> ClusterItem:
+    n = next(_sequence)
+    values = {"kind": "goal", "text_pl": f"Cel {n}", "text_en": f"Goal {n}", "order": n}
+    return ClusterItem.objects.create(cluster=cluster, **values | overrides)
+
+
+def make_project(cluster: Cluster, **overrides) -> Project:
+    n = next(_sequence)
+    values = {"title_pl": f"Projekt {n}", "title_en": f"Project {n}", "order": n}
+    return Project.objects.create(cluster=cluster, **values | overrides)
+
+
+def make_report(**overrides) -> Report:
+    n = next(_sequence)
+    values = {
+        "key": f"report-{n}",
+        "title_pl": f"Raport {n}",
+        "source_pl": "PARP",
+        "url": f"https://example.org/raport-{n}.pdf",
+        "year": 2015,
+        "order": n,
+    }
+    return Report.objects.create(**values | overrides)
+
+
+def make_statement(**overrides) -> AccessibilityStatement:
+    n = next(_sequence)
+    values = {
+        "key": f"statement-{n}",
+        "entity_pl": "Urząd Miasta Lublin",
+        "entity_en": "Lublin City Office",
+        "site_name_pl": "Klastry w Lublinie",
+        "site_name_en": "Clusters in Lublin",
+        "status": "partially",
+    }
+    return AccessibilityStatement.objects.create(**values | overrides)
