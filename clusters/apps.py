@@ -7,7 +7,7 @@ class ClustersConfig(AppConfig):
     verbose_name = _("Clusters")
 
     def ready(self):
-        from clusters import history
+        from clusters import history, signals  # noqa: F401 (connects the receiver)
 
         history.register_models(
             "Coordinator",

@@ -1,0 +1,191 @@
+"""Whole-response caching of the public site, invalidated exactly by a content version.
+
+Every cached response is stored under a key that carries the current *content
+version*: a token kept in the same shared cache (Redis, or the file-based cache that
+all gunicorn workers on a host share). `clusters.signals` replaces the token on any
+save, delete or many-to-many change of content, fixture loads included, so every worker
+misses from its next request on and renders the new content; the old entries are never
+read again and simply expire.
+
+Only what every visitor sees alike is cached: GET and HEAD requests for the public
+pages (`/pl/…`, `/en/…`) and the language-neutral exports, from requests without a
+session cookie, answered 200 without cookies and without `private`/`no-store`. The
+admin, `/healthz` and every request of a signed-in user pass through untouched.
+"""
+
+import hashlib
+import secrets
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections, transaction
+from django.http import HttpResponse
+from django.utils.cache import (
+    cc_delim_re,
+    get_conditional_response,
+    patch_cache_control,
+)
+from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language_from_request
+
+# Shared caches (nginx, a CDN) may serve a public response this long without asking;
+# an edit therefore shows everywhere within a minute. Browsers always revalidate.
+SHARED_MAX_AGE = 60
+# Entries of a superseded version are never read again; this only bounds their stay.
+ENTRY_TIMEOUT = 24 * 60 * 60
+NEUTRAL_PATHS = ("/api/", "/sitemap.xml", "/robots.txt")
+UNCACHEABLE_DIRECTIVES = {"private", "no-cache", "no-store"}
+
+
+def _database_name() -> str:
+    # Part of every key: the tests' database, the benchmark's and the site's may share
+    # one Redis or one cache folder without ever reading each other's pages.
+    return str(connections["default"].settings_dict["NAME"])
+
+
+def _version_key() -> str:
+    return f"content-version:{_database_name()}"
+
+
+def _new_version() -> str:
+    # A fresh, never-repeated token rather than a counter: two concurrent bumps cannot
+    # collapse into one, and a lost key (culled, flushed) never revives old entries.
+    return f"{time.time_ns()}-{secrets.token_hex(4)}"
+
+
+def content_version() -> str:
+    """The current content version; created on first use."""
+    version = cache.get(_version_key())
+    if version is None:
+        cache.add(_version_key(), _new_version(), timeout=None)
+        version = cache.get(_version_key())
+    return version
+
+
+def bump_content_version() -> None:
+    """Mark all content as changed, now and again when the transaction commits.
+
+    The second bump matters: between the first one and the commit, another process may
+    render the page from the not yet committed (old) rows under the new version.
+    Call this from any write that sends no model signals (`QuerySet.update()`,
+    `bulk_create()`, raw SQL).
+    """
+    cache.set(_version_key(), _new_version(), timeout=None)
+    transaction.on_commit(
+        lambda: cache.set(_version_key(), _new_version(), timeout=None), robust=True
+    )
+
+
+def version_time(version: str) -> float:
+    """When the version was made: the pages' Last-Modified."""
+    return int(version.split("-", 1)[0]) / 1e9
+
+
+def entry_timeout() -> int:
+    """How long a new entry may live.
+
+    Scheduled publishing changes what visitors see without a save, so this is where
+    entries get capped at the next schedule boundary:
+    `min(ENTRY_TIMEOUT, seconds until the next publish/unpublish time)`.
+    """
+    return ENTRY_TIMEOUT
+
+
+def is_public_path(path: str) -> bool:
+    if path.startswith("/" + settings.ADMIN_PATH):
+        return False
+    prefixes = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
+    return path.startswith(prefixes + NEUTRAL_PATHS)
+
+
+def is_cacheable_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and is_public_path(request.path)
+    )
+
+
+def is_cacheable_response(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    directives = {
+        directive.split("=", 1)[0].strip().lower()
+        for directive in cc_delim_re.split(response.get("Cache-Control", ""))
+    }
+    if directives & UNCACHEABLE_DIRECTIVES:
+        return False
+    return "*" not in response.get("Vary", "")
+
+
+def in_transaction() -> bool:
+    # A response rendered inside an open transaction may show rows that are rolled
+    # back later (tests do that); outside tests, GET views never run in one here.
+    return any(
+        connection.in_atomic_block
+        for connection in connections.all(initialized_only=True)
+    )
+
+
+def page_key(request, version: str) -> str:
+    # Not the host: behind a proxy every app server is reached under its own address,
+    # and pages build absolute links from SITE_URL, never from the request.
+    language = get_language_from_request(request, check_path=True)
+    path = request.get_full_path()
+    digest = hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()
+    return f"page:{_database_name()}:{version}:{language}:{digest}"
+
+
+def make_public(response, version: str) -> None:
+    """Validators and shared-cache lifetime for a cacheable response."""
+    if not response.has_header("ETag"):
+        digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+        response["ETag"] = f'"{digest}"'
+    if not response.has_header("Last-Modified"):
+        response["Last-Modified"] = http_date(version_time(version))
+    patch_cache_control(response, public=True, max_age=0, s_maxage=SHARED_MAX_AGE)
+
+
+class PublicPageCacheMiddleware:
+    """Serves public pages and exports from the cache, keyed by the content version.
+
+    Placed before the session, locale and authentication middleware, so a hit costs
+    two cache reads and no SQL.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+        request.get_host()  # a bad Host header still gets its 400, cached page or not
+        version = content_version()
+        key = page_key(request, version)
+        stored = cache.get(key)
+        if stored is not None:
+            status, headers, content = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            return self.conditional(request, response)
+        response = self.get_response(request)
+        if not is_cacheable_response(response):
+            return response
+        make_public(response, version)
+        if request.method == "GET" and not in_transaction():
+            headers = list(response.items())
+            cache.set(
+                key, (response.status_code, headers, response.content), entry_timeout()
+            )
+        return self.conditional(request, response)
+
+    @staticmethod
+    def conditional(request, response):
+        return get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=parse_http_date_safe(response["Last-Modified"]),
+            response=response,
+        )

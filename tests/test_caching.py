@@ -1,0 +1,327 @@
+"""Public pages come from the cache, and no visitor ever sees content older than an edit.
+
+Runs on the embedded default (file-based cache) and, when REDIS_URL is set, on Redis
+(`.ci/run` does both). Responses are only stored outside transactions, so the tests
+that need stored responses use the `transactional_db` fixture.
+"""
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+from django.core import serializers
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from lublin.caching import content_version, is_public_path
+from tests.factories import make_cluster, make_highland
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(settings, tmp_path):
+    if not REDIS_URL:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": tmp_path / "cache",
+            }
+        }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def visitor() -> Client:
+    return Client(HTTP_HOST="127.0.0.1")
+
+
+def export_url() -> str:
+    return "/api/v1/clusters.json"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cached_page_is_served_without_queries(visitor, django_assert_num_queries):
+    cluster = make_cluster(name_pl="Klaster Alfa")
+    first = visitor.get(cluster.get_absolute_url())
+    assert first.status_code == HTTPStatus.OK
+    with django_assert_num_queries(0):
+        second = visitor.get(cluster.get_absolute_url())
+        head = visitor.head(cluster.get_absolute_url())
+    assert second.status_code == HTTPStatus.OK
+    assert second.content == first.content
+    assert "Klaster Alfa" in second.content.decode()
+    assert head.status_code == HTTPStatus.OK
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_is_served_without_queries(visitor, django_assert_num_queries):
+    make_cluster(name_pl="Klaster Alfa")
+    first = visitor.get(export_url())
+    assert first.status_code == HTTPStatus.OK
+    with django_assert_num_queries(0):
+        second = visitor.get(export_url())
+    assert second.content == first.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_edit_is_shown_at_once(visitor):
+    cluster = make_cluster(name_pl="Klaster Alfa")
+    assert "Klaster Alfa" in visitor.get(cluster.get_absolute_url()).content.decode()
+    cluster.name_pl = "Klaster Beta"
+    cluster.save()
+    page = visitor.get(cluster.get_absolute_url()).content.decode()
+    assert "Klaster Beta" in page
+    assert "Klaster Alfa" not in page
+    assert "Klaster Beta" in visitor.get(export_url()).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleted_cluster_disappears_at_once(visitor):
+    cluster = make_cluster()
+    url = cluster.get_absolute_url()
+    assert visitor.get(url).status_code == HTTPStatus.OK
+    cluster.delete()
+    assert visitor.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unpublished_highland_disappears_from_cached_cluster_page(visitor):
+    highland = make_highland(name_pl="Wyżyna Testowa")
+    cluster = make_cluster(highlands=[highland])
+    assert "Wyżyna Testowa" in visitor.get(cluster.get_absolute_url()).content.decode()
+    cluster.highlands.clear()
+    assert (
+        "Wyżyna Testowa" not in visitor.get(cluster.get_absolute_url()).content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_save_delete_and_m2m_change_bump_the_version():
+    highland = make_highland()
+    cluster = make_cluster()
+    versions = [content_version()]
+    cluster.name_pl = "Nowa nazwa"
+    cluster.save()
+    versions.append(content_version())
+    cluster.highlands.add(highland)
+    versions.append(content_version())
+    highland.delete()
+    versions.append(content_version())
+    assert len(set(versions)) == len(versions)
+
+
+@pytest.mark.django_db
+def test_fixture_load_bumps_the_version(tmp_path):
+    highland = make_highland(name_pl="Wyżyna z fixtures")
+    fixture = tmp_path / "highland.json"
+    fixture.write_text(
+        serializers.serialize("json", [highland], use_natural_primary_keys=True)
+    )
+    before = content_version()
+    call_command("loaddata", fixture, verbosity=0)
+    assert content_version() != before
+
+
+@pytest.mark.django_db
+def test_unrelated_model_does_not_bump_the_version(django_user_model):
+    before = content_version()
+    django_user_model.objects.create_user("someone")
+    assert content_version() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_responses_carry_validators_and_shared_lifetime(visitor):
+    cluster = make_cluster()
+    response = visitor.get(cluster.get_absolute_url())
+    assert response["Cache-Control"] == "public, max-age=0, s-maxage=60"
+    assert response["ETag"].startswith('"')
+    assert response.has_header("Last-Modified")
+    assert "Cookie" not in response.get("Vary", "")
+    assert not response.cookies
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("cached", [False, True], ids=["miss", "hit"])
+def test_conditional_get_answers_not_modified(visitor, cached):
+    cluster = make_cluster()
+    url = cluster.get_absolute_url()
+    response = visitor.get(url)
+    if not cached:
+        cache.clear()
+    assert (
+        visitor.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code
+        == HTTPStatus.NOT_MODIFIED
+    )
+    assert (
+        visitor.get(url, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code
+        == HTTPStatus.NOT_MODIFIED
+    )
+    assert visitor.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == HTTPStatus.OK
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_is_never_cached(admin_client):
+    make_cluster()
+    url = "/admin/clusters/cluster/"
+    admin_client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    assert len(queries) > 0
+    assert "public" not in response.get("Cache-Control", "")
+    assert not is_public_path(url)
+    assert not is_public_path("/healthz")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signed_in_user_bypasses_the_cache(visitor, admin_client):
+    cluster = make_cluster()
+    visitor.get(cluster.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(cluster.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    assert len(queries) > 0
+    assert "public" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_page_rendered_inside_a_transaction_is_not_stored(visitor):
+    """A test's rolled-back rows must not outlive it in the cache."""
+    cluster = make_cluster()
+    visitor.get(cluster.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        visitor.get(cluster.get_absolute_url())
+    assert len(queries) > 0
+
+
+# Two application processes sharing the cache.
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(port: int, path: str) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
+        return r.read().decode()
+
+
+def wait_until_up(port: int, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the application process exited"
+        try:
+            fetch(port, "/healthz")
+            return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing answers on port {port}")
+
+
+@pytest.fixture(params=["file", "redis"])
+def shared_cache_env(request, tmp_path) -> dict:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    if request.param == "redis":
+        if not REDIS_URL:
+            pytest.skip("REDIS_URL is not set (.ci/run sets it)")
+        env["REDIS_URL"] = REDIS_URL
+    else:
+        env.pop("REDIS_URL", None)
+    return env
+
+
+def manage(env: dict, *args: str) -> str:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+
+
+def test_two_processes_never_serve_stale_content(shared_cache_env, tmp_path):
+    env = shared_cache_env
+    manage(env, "migrate", "--no-input", "--verbosity", "0")
+    created = manage(
+        env,
+        "shell",
+        "-c",
+        "from tests.factories import make_cluster; "
+        "print(make_cluster(name_pl='Klaster Alfa').get_absolute_url())",
+    )
+    url = created.strip().splitlines()[-1]
+    ports = [free_port(), free_port()]
+    processes = [
+        subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "lublin.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    try:
+        for port, process in zip(ports, processes, strict=True):
+            wait_until_up(port, process)
+        a, b = ports
+        assert "Klaster Alfa" in fetch(a, url)
+        assert "Klaster Alfa" in fetch(a, "/api/v1/clusters.json")
+
+        # Behind the ORM's back (no signal): both processes keep serving the shared
+        # cached page, which proves the page comes from the cache they share.
+        with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+            db.execute("UPDATE clusters_cluster SET name_pl = 'Klaster Beta'")
+        assert "Klaster Alfa" in fetch(b, url)
+
+        # An edit through the ORM, from a third process, as the admin would make it.
+        manage(
+            env,
+            "shell",
+            "-c",
+            "from clusters.models import Cluster; c = Cluster.objects.get(); "
+            "c.name_pl = 'Klaster Gamma'; c.save()",
+        )
+        for port in ports:
+            for _attempt in range(4):  # reach both workers of each process
+                assert "Klaster Gamma" in fetch(port, url)
+                export = json.loads(fetch(port, "/api/v1/clusters.json"))
+                assert "Klaster Gamma" in json.dumps(export, ensure_ascii=False)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
