@@ -36,6 +36,8 @@ from ecosystems.models import Highland
 MAX_QUERY_LENGTH = 200
 # More words than anyone types; bounds the size of the SQL a query can build.
 MAX_QUERY_WORDS = 10
+# What may come just before a word in a name: "Eco-Energy", "Klaster „Lubelski”".
+WORD_STARTS = (" ", "-", "(", "„", '"', "/")
 
 CURRENT_FIGURES = {
     "current_year": "year",
@@ -139,7 +141,11 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
         queryset = queryset.filter(search_text__contains=word)
     at_word_start = Q(
         *(
-            Q(search_name__startswith=word) | Q(search_name__contains=f" {word}")
+            Q(
+                Q(search_name__startswith=word),
+                *(Q(search_name__contains=start + word) for start in WORD_STARTS),
+                _connector=Q.OR,
+            )
             for word in words
         )
     )

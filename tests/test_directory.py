@@ -126,10 +126,12 @@ def test_search_ranks_name_matches_before_text_matches_then_name():
     make_cluster(key="zulu", name_pl="Zulu Lotniczy Klaster")
     make_cluster(key="other-name", name_pl="Gamma", other_names_pl="Grupa Lotnicza")
     make_cluster(key="lotniczy", name_pl="Lotniczy Klaster Wschodni")
+    make_cluster(key="hyphen", name_pl="Eko-Lotniczy Klaster")
     with translation.override("pl"):
         # Names matching at a word's start, then names matching inside a word,
         # then other text; by name within each.
         assert search("lotnicz") == [
+            "hyphen",
             "other-name",
             "lotniczy",
             "zulu",

@@ -10,11 +10,14 @@ from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from jsonschema import Draft202012Validator
 
+from clusters.models import Cluster
 from clusters.open_data import CSV_COLUMNS, DEFAULT_LICENCE
+from ecosystems.models import Highland
 from tests.factories import (
     make_cluster,
     make_coordinator,
@@ -515,8 +518,6 @@ def test_drafts_appear_nowhere(client, directory):
         for name in draft_names:
             assert name not in content
     entries = sitemap_entries(client)
-    from clusters.models import Cluster
-
     for draft in Cluster.objects.filter(is_published=False):
         assert absolute(draft, "pl") not in entries
         assert absolute(draft, "en") not in entries
@@ -535,6 +536,31 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_admin(
     assert f"Sitemap: {SITE_URL}/sitemap.xml" in lines
     # The export is open data: crawlers may read it.
     assert not any(line.startswith("Disallow: /api") for line in lines)
+
+
+# The starter content (the one place these tests load the fixtures)
+
+
+def test_exports_of_the_starter_content_follow_the_schema(client):
+    call_command("loaddata", "ecosystems", "clusters", "contacts", verbosity=0)
+    clusters = get_json(client, "clusters_json")
+    assert_valid(clusters, "open-data.schema.json")
+    assert clusters["count"] == Cluster.objects.published().count() > 0
+    highlands = get_json(client, "highlands_json")
+    assert_valid(highlands, "open-data-highlands.schema.json")
+    assert highlands["count"] == Highland.objects.published().count() > 0
+    _content, rows = get_csv(client)
+    assert [row["key"] for row in rows] == [c["key"] for c in clusters["clusters"]]
+
+
+def test_sitemap_of_the_starter_content_has_alternates_for_every_record(client):
+    call_command("loaddata", "ecosystems", "clusters", "contacts", verbosity=0)
+    entries = sitemap_entries(client)
+    records = [*Cluster.objects.published(), *Highland.objects.published()]
+    assert records
+    for record in records:
+        pl, en = absolute(record, "pl"), absolute(record, "en")
+        assert entries[pl] == entries[en] == {"pl": pl, "en": en, "x-default": pl}
 
 
 # Query bounds
