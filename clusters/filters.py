@@ -244,8 +244,6 @@ class ClusterFilter(django_filters.FilterSet):
         empty_label=_("relevance, then name"),
     )
 
-    # Facets: the filters whose choices show a count of results.
-    FACETS = ("highland", "size", "has_universities", "status")
     # The export sets this off: it needs results, not counts.
     count_facets = True
 
@@ -260,7 +258,7 @@ class ClusterFilter(django_filters.FilterSet):
         queryset = with_current_figures(queryset.filter(is_published=True))
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.highlands = list(Highland.objects.published())
-        language, other = language_pair()
+        _language, other = language_pair()
         aliases = {}
         for highland in self.highlands:
             value = highland.slug
@@ -272,13 +270,15 @@ class ClusterFilter(django_filters.FilterSet):
             choices=[(highland.slug, highland.name) for highland in self.highlands],
             aliases=aliases,
         )
+        # Filled in with the form: {facet: {choice: count}}, and the year bands.
+        self.facet_counts = {}
         self.year_bands = []
 
     @property
     def form(self):
         form = super().form
-        if self.count_facets and not hasattr(self, "_facets"):
-            self._facets = {}
+        if self.count_facets and not getattr(self, "_facets_counted", False):
+            self._facets_counted = True
             self.add_facet_counts(form)
         return form
 
@@ -370,7 +370,7 @@ class ClusterFilter(django_filters.FilterSet):
     def add_facet_counts(self, form) -> None:
         for name, conditions in self.facet_conditions().items():
             counts = self.count(self.filtered_without(name), conditions)
-            self._facets[name] = counts
+            self.facet_counts[name] = counts
             field = form.fields[name]
             field.choices = [
                 (value, FACET_LABEL % {"label": label, "count": counts.get(value, 0)})
