@@ -64,7 +64,7 @@ def build_site(size: int) -> dict:
     first = clusters[0]
     first.coordinators.add(*(make_coordinator() for _n in range(size)))
     for n in range(size):
-        make_snapshot(first, year=1990 + n, members=n + 1, enterprises=n)
+        make_snapshot(first, year=1960 + n, members=n + 1, enterprises=n)
         make_item(first, kind="benefit")
         make_project(first)
         first.member_organisations.add(make_organisation())
