@@ -27,9 +27,10 @@ ORGANISATION_HEADINGS = {
     Organisation.Kind.UNIVERSITY: _("Universities"),
     Organisation.Kind.OTHER: _("Other members"),
 }
-CHART_WIDTH = 640
-CHART_HEIGHT = 280
-CHART_MARGIN = {"top": 24, "right": 16, "bottom": 36, "left": 48}
+# Small enough that its 16px labels stay legible when scaled down to a phone.
+CHART_WIDTH = 480
+CHART_HEIGHT = 240
+CHART_MARGIN = {"top": 24, "right": 12, "bottom": 36, "left": 48}
 
 
 class TranslatedSlugMixin:

@@ -511,6 +511,10 @@ def test_cluster_page_gives_current_figures_with_their_year(client, full_cluster
     assert figures.startswith('id="figures-heading">Members in 2024</h2>')
     assert "<dd>29</dd>" in figures and "<dd>22</dd>" in figures
     assert "Source: Profil klastra" in html.unescape(re.sub(r"<[^>]+>", "", figures))
+    sources = content[content.index('<dl class="sources">') :]
+    assert re.match(
+        r'<dl class="sources">\s*<div>\s*<dt>2019</dt>\s*<dd>not stated</dd>', sources
+    )
 
 
 def test_cluster_page_draws_membership_over_time_as_an_accessible_chart(
@@ -538,7 +542,7 @@ def test_cluster_page_gives_the_same_data_as_a_table(client, full_cluster):
     content = text(client.get(record_url(full_cluster, "en")))
     table = content[content.index("<table>") : content.index("</table>")]
     assert '<caption id="history-caption">' in table
-    assert table.count('<th scope="col"') == 6
+    assert table.count('<th scope="col"') == 5
     assert '<th scope="row">2019</th>' in table
     assert '<th scope="row">2024</th>' in table
 
