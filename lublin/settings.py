@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "lublin.apps.StaticFiles",
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
