@@ -6,7 +6,7 @@ WEB_CONCURRENCY ?= 2
 # Test runs use the test settings (explicit test key, plain http): see tests/settings.py.
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 
-.PHONY: install run dev test lint fixtures e2e
+.PHONY: install run dev test lint fixtures e2e bench bench-full
 
 install: $(VENV)/.installed
 
@@ -49,3 +49,12 @@ test: lint
 
 e2e: install
 	$(VENV)/bin/pytest -m browser
+
+# Load tests with wrk (and nginx) over 127.0.0.1 into separate databases; writes
+# docs/benchmarks.md. Quick: 10,000 clusters on PostgreSQL, under 3 minutes.
+bench: install
+	$(PY) bench/run.py --quick
+
+# 100, 1,000 and 10,000 clusters on SQLite and PostgreSQL, under 30 minutes.
+bench-full: install
+	$(PY) bench/run.py

@@ -19,6 +19,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import MiddlewareNotUsed
 from django.db import connections, transaction
 from django.http import HttpResponse
 from django.utils.cache import (
@@ -155,6 +156,8 @@ class PublicPageCacheMiddleware:
     """
 
     def __init__(self, get_response):
+        if not settings.PAGE_CACHE:
+            raise MiddlewareNotUsed
         self.get_response = get_response
 
     def __call__(self, request):

@@ -132,6 +132,9 @@ else:
         }
     }
 
+# Off (0) only to measure rendering itself, as `make bench` does for uncached figures.
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
