@@ -178,12 +178,6 @@ def plain(obj, field: str) -> str:
 
 
 @register.filter
-def paragraphs(text: str) -> SafeString:
-    """Interface-language plain text (not a translated field) as paragraphs."""
-    return linebreaks_filter(text or "", autoescape=True)
-
-
-@register.filter
 def obfuscate_email(address: str) -> SafeString:
     """A mailto link with every character written as an HTML entity.
 
