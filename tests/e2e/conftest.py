@@ -189,14 +189,50 @@ def editable_site(starter_site):
     starter_site.is_pristine = False
 
 
+@dataclass
+class ConsoleLog:
+    """What the pages of a test reported: console errors and uncaught exceptions."""
+
+    errors: list[str] = field(default_factory=list)
+
+    def csp_violations(self) -> list[str]:
+        return [error for error in self.errors if "Content Security Policy" in error]
+
+
+# Chromium logs what the policy blocks; this adds where (directive, file and line).
+# Init scripts run outside the page's policy, so this one is never blocked itself.
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content Security Policy violation: ${event.violatedDirective}`
+    + ` blocked ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
 @pytest.fixture
-def new_context(browser, live_server):
+def console() -> ConsoleLog:
+    return ConsoleLog()
+
+
+@pytest.fixture
+def new_context(browser, live_server, starter_site, console):
     """`new_context(language="pl", width="desktop")`: a fresh browser profile.
 
     The language is the browser's (the admin follows it); the public pages take
-    theirs from the address. Contexts are closed after the test.
+    theirs from the address. Every page's console errors go to `console`. Contexts
+    are closed after the test.
     """
     contexts = []
+
+    def watch(page: Page) -> None:
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                console.errors.append(f"{page.url}: {message.text}")
+
+        page.on("console", on_console)
+        page.on(
+            "pageerror", lambda error: console.errors.append(f"{page.url}: {error}")
+        )
 
     def new_context(*, language: str = "pl", width: str = "desktop"):
         context = browser.new_context(
@@ -205,6 +241,8 @@ def new_context(browser, live_server):
             viewport={"width": WIDTHS[width], "height": HEIGHTS[width]},
         )
         context.set_default_timeout(10_000)
+        context.add_init_script(CSP_REPORTER)
+        context.on("page", watch)
         contexts.append(context)
         return context
 
@@ -218,32 +256,9 @@ def context(new_context):
     return new_context()
 
 
-@dataclass
-class ConsoleLog:
-    """What the page reported: console errors and uncaught exceptions."""
-
-    errors: list[str] = field(default_factory=list)
-
-    def csp_violations(self) -> list[str]:
-        return [error for error in self.errors if "Content Security Policy" in error]
-
-
 @pytest.fixture
-def console() -> ConsoleLog:
-    return ConsoleLog()
-
-
-@pytest.fixture
-def page(context, starter_site, console) -> Page:
-    page = context.new_page()
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            console.errors.append(f"{page.url}: {message.text}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: console.errors.append(f"{page.url}: {error}"))
-    return page
+def page(context) -> Page:
+    return context.new_page()
 
 
 @pytest.fixture

@@ -47,9 +47,7 @@ def test_public_page_has_no_wcag_violations(page, language, name, width):
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", ADMIN_PAGES)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_admin_page_has_no_wcag_violations(
-    new_context, starter_site, sign_in, language, name, width
-):
+def test_admin_page_has_no_wcag_violations(new_context, sign_in, language, name, width):
     context = new_context(language=language, width=width)
     if name != "login":
         sign_in(context, "admin")
