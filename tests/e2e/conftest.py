@@ -46,7 +46,7 @@ from django.test.utils import override_settings
 from playwright.sync_api import ConsoleMessage, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from tests.e2e.pages import BROWSER_LOCALES, HEIGHTS, WIDTHS
+from tests.e2e.pages import BROWSER_LOCALES, HEIGHTS, PASSWORD, WIDTHS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -59,7 +59,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PASSWORD = "e2e-Password-not-secret-1"
 STARTER_FIXTURES = ["ecosystems", "clusters", "contacts"]
 STAFF_GROUPS_MIGRATION = ("clusters", "0002_staff_groups")
 

@@ -13,6 +13,7 @@ from ecosystems.models import Highland
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 LANGUAGES = ["pl", "en"]
+PASSWORD = "e2e-Password-not-secret-1"  # of every user the tests create
 BROWSER_LOCALES = {"pl": "pl-PL", "en": "en-GB"}
 WIDTHS = {"desktop": 1280, "phone": 390}
 HEIGHTS = {"desktop": 800, "phone": 844}

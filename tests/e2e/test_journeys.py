@@ -1,0 +1,205 @@
+"""What people do on the site, end to end in a real browser.
+
+A visitor who uses only the keyboard, an editor, a publisher; and the keyboard basics
+every page owes them: a skip link to the content and a focus that always shows.
+"""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from playwright.sync_api import Page, expect
+
+from clusters.models import Cluster
+from ecosystems.models import Highland
+from tests.e2e.pages import LANGUAGES, PASSWORD, WIDTHS, public_url
+
+pytestmark = pytest.mark.browser
+
+
+def cluster_url(cluster: Cluster, language: str) -> str:
+    with translation.override(language):
+        return cluster.get_absolute_url()
+
+
+def tab_to(page: Page, selector: str, *, limit: int = 80) -> None:
+    """Press Tab until the element matching `selector` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} not reached in {limit} Tab presses on {page.url}")
+
+
+def log_in(page: Page, username: str) -> None:
+    """Sign in through the admin's own login form, as a person does."""
+    page.goto(reverse("admin:index"))
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    expect(page.locator("#user-tools")).to_contain_text(username)
+
+
+def test_visitor_narrows_the_directory_with_the_keyboard_and_switches_language(page):
+    cluster = Cluster.objects.get(key="lubelska-medycyna")
+    highland = Highland.objects.get(key="lublin-medical-highland")
+    page.goto(public_url("directory", "pl"))
+    results = page.locator(".result-list h3 a")
+    everything = results.count()
+
+    tab_to(page, "#id_q")
+    page.keyboard.type("klaster")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/?q=klaster")
+    searched = results.count()
+    assert 1 < searched < everything
+
+    tab_to(page, "#id_highland")
+    page.keyboard.type("Lublin Medical")  # a closed list selects as one types
+    assert page.locator("#id_highland").input_value() == highland.slug
+    tab_to(page, "#id_year_from")
+    page.keyboard.type("2014")
+    tab_to(page, "#id_year_to")
+    page.keyboard.type("2014")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/?q=klaster&highland={highland.slug}&year_from=2014*")
+    expect(results).to_have_count(1)
+    expect(results).to_have_text(cluster.name_pl)
+
+    tab_to(page, f".result-list a[href='{cluster_url(cluster, 'pl')}']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{cluster_url(cluster, 'pl')}")
+    expect(page.locator("h1")).to_have_text(cluster.name_pl)
+
+    tab_to(page, ".lang-switch a[hreflang='en']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{cluster_url(cluster, 'en')}")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text(cluster.name_en)
+
+
+def test_editor_changes_both_languages_and_cannot_delete(new_context, editable_site):
+    cluster = Cluster.objects.get(key="lubelski-klaster-biotechnologiczny")
+    texts = {
+        "pl": "Klaster łączy uczelnie i firmy biotechnologiczne Lublina.",
+        "en": "The cluster brings Lublin's universities and biotech firms together.",
+    }
+    visitor = new_context().new_page()
+    for language in LANGUAGES:  # the old pages are in the public page cache now
+        visitor.goto(cluster_url(cluster, language))
+        expect(visitor.locator("main")).not_to_contain_text(texts[language])
+
+    editor = new_context().new_page()
+    log_in(editor, "editor")
+    editor.goto(reverse("admin:clusters_cluster_changelist"))
+    editor.get_by_role("link", name=cluster.name_pl, exact=True).click()
+    expect(editor.locator("a.deletelink")).to_have_count(0)
+    for language in LANGUAGES:
+        editor.locator(f"li[aria-controls='tab_id_characteristics_{language}']").click()
+        editor.locator(f"#id_characteristics_{language}").fill(texts[language])
+    editor.locator("input[name='_save']").click()
+    expect(editor.locator(".messagelist .success")).to_be_visible()
+
+    for language in LANGUAGES:
+        visitor.goto(cluster_url(cluster, language))
+        expect(visitor.locator("main")).to_contain_text(texts[language])
+
+    editor.goto(reverse("admin:clusters_cluster_history", args=[cluster.pk]))
+    latest = editor.locator("#change-history tbody tr").first
+    expect(latest).to_contain_text("editor")
+    for language in LANGUAGES:
+        expect(latest).to_contain_text(texts[language])
+
+    response = editor.goto(reverse("admin:clusters_cluster_delete", args=[cluster.pk]))
+    assert response.status == HTTPStatus.FORBIDDEN
+    assert Cluster.objects.filter(pk=cluster.pk).exists()
+
+
+def test_publisher_unpublishes_a_cluster_everywhere(new_context, editable_site):
+    cluster = Cluster.objects.get(key="wschodni-klaster-ict")
+    search = f"{public_url('directory', 'pl')}?q=wschodni+klaster+ict"
+    listed = f".result-list a[href='{cluster_url(cluster, 'pl')}']"
+    visitor = new_context().new_page()
+
+    def published_everywhere() -> dict[str, bool]:
+        visitor.goto(search)
+        export = visitor.request.get(reverse("open_data:clusters_json")).json()
+        sitemap = visitor.request.get(reverse("open_data:sitemap")).text()
+        return {
+            "directory": visitor.locator(listed).count() == 1,
+            "export": cluster.key in {c["key"] for c in export["clusters"]},
+            "sitemap": cluster_url(cluster, "pl") in sitemap
+            and cluster_url(cluster, "en") in sitemap,
+            "page": all(
+                visitor.request.get(cluster_url(cluster, language)).ok
+                for language in LANGUAGES
+            ),
+        }
+
+    assert all(published_everywhere().values())
+
+    publisher = new_context().new_page()
+    log_in(publisher, "publisher")
+    publisher.goto(reverse("admin:clusters_cluster_change", args=[cluster.pk]))
+    publisher.locator("#id_is_published").uncheck()
+    publisher.locator("input[name='_save']").click()
+    expect(publisher.locator(".messagelist .success")).to_be_visible()
+
+    assert not any(published_everywhere().values())
+    response = visitor.goto(cluster_url(cluster, "pl"))
+    assert response.status == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize("name", ["home", "directory", "cluster"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_skip_link_moves_focus_to_the_main_content(page, language, name):
+    page.goto(public_url(name, language))
+    page.keyboard.press("Tab")
+    skip_link = page.locator(".skip-link")
+    expect(skip_link).to_be_focused()
+    box = skip_link.bounding_box()
+    assert box["y"] >= 0 and box["height"] > 0, f"skip link off screen: {box}"
+
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.closest('#main') !== null"), (
+        "focus is not in #main"
+    )
+
+
+# Every focusable element's unfocused look, to compare with its look when focused.
+REMEMBER_UNFOCUSED_STYLES = """() => {
+  window.unfocusedStyles = new Map();
+  for (const element of document.querySelectorAll("a[href], button, input, select, textarea, [tabindex]")) {
+    const style = getComputedStyle(element);
+    window.unfocusedStyles.set(element, [style.outline, style.boxShadow].join(" | "));
+  }
+}"""
+FOCUS_INDICATOR = """() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0
+    && style.outlineColor !== "rgba(0, 0, 0, 0)";
+  const shadow = style.boxShadow !== "none";
+  return {
+    element: element.outerHTML.slice(0, 120),
+    indicated: outline || shadow,
+    changed: window.unfocusedStyles.get(element)
+      !== [style.outline, style.boxShadow].join(" | "),
+  };
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", ["home", "directory", "cluster"])
+def test_focus_is_always_visible(page, name, width):
+    page.set_viewport_size({"width": WIDTHS[width], "height": 800})
+    page.goto(public_url(name, "pl"))
+    page.evaluate(REMEMBER_UNFOCUSED_STYLES)
+    for stop in range(15):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS_INDICATOR)
+        assert focus["indicated"] and focus["changed"], (
+            f"Tab stop {stop + 1} on {page.url} at {WIDTHS[width]} px shows no focus:"
+            f" {focus['element']}"
+        )
