@@ -36,8 +36,11 @@ class ContentAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
         )
 
 
+PUBLICATION_FIELDS = ("is_published", "publish_from", "publish_until")
+
+
 class PublishableAdmin(ContentAdmin):
-    """Only users with the model's publish permission may change `is_published`."""
+    """Only users with the model's publish permission may publish or schedule."""
 
     def has_publish_permission(self, request):
         opts = self.opts
@@ -46,5 +49,5 @@ class PublishableAdmin(ContentAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         if not self.has_publish_permission(request):
-            return (*readonly, "is_published")
+            return (*readonly, *PUBLICATION_FIELDS)
         return readonly

@@ -8,6 +8,7 @@ from clusters.publishing import (
     Keyed,
     Publishable,
     PublishableQuerySet,
+    schedule_in_order,
     unique_per_language,
 )
 from clusters.search import normalise
@@ -154,6 +155,7 @@ class Cluster(Publishable):
         permissions = [("publish_cluster", _("Can publish clusters"))]
         constraints = [
             *unique_per_language("slug", "cluster"),
+            schedule_in_order("cluster"),
             models.CheckConstraint(
                 condition=Q(name_pl__isnull=False, name_pl__gt="")
                 | Q(name_en__isnull=False, name_en__gt=""),
@@ -438,7 +440,7 @@ class Page(Publishable):
         verbose_name = _("page")
         verbose_name_plural = _("pages")
         permissions = [("publish_page", _("Can publish pages"))]
-        constraints = unique_per_language("slug", "page")
+        constraints = [*unique_per_language("slug", "page"), schedule_in_order("page")]
 
     def __str__(self):
         return self.title or self.key

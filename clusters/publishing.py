@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,8 +13,17 @@ class KeyedQuerySet(models.QuerySet):
 
 
 class PublishableQuerySet(KeyedQuerySet):
-    def published(self):
-        return self.filter(is_published=True)
+    def published(self, at=None):
+        """Records visitors see at `at` (now): published, and within their schedule.
+
+        The schedule is checked on every query, so nothing waits for a cron job.
+        """
+        at = at or timezone.now()
+        return self.filter(
+            Q(publish_from__isnull=True) | Q(publish_from__lte=at),
+            Q(publish_until__isnull=True) | Q(publish_until__gt=at),
+            is_published=True,
+        )
 
 
 class Keyed(models.Model):
@@ -40,6 +51,24 @@ class Publishable(Keyed):
         default=False,
         help_text=_("Only published records are shown to visitors."),
     )
+    publish_from = models.DateTimeField(
+        _("publish from"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: as soon as it is published."),
+    )
+    publish_until = models.DateTimeField(
+        _("publish until"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: with no end."),
+    )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Counts saves, so that a save based on an older copy is refused."),
+    )
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
@@ -62,3 +91,13 @@ def unique_per_language(field: str, prefix: str) -> list[models.UniqueConstraint
         )
         for code, _name in settings.LANGUAGES
     ]
+
+
+def schedule_in_order(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(publish_from__isnull=True)
+        | Q(publish_until__isnull=True)
+        | Q(publish_until__gt=F("publish_from")),
+        name=f"{prefix}_schedule_in_order",
+        violation_error_message=_("“Publish until” must be later than “publish from”."),
+    )

@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from clusters.publishing import Publishable, unique_per_language
+from clusters.publishing import Publishable, schedule_in_order, unique_per_language
 
 
 class Highland(Publishable):
@@ -26,7 +26,10 @@ class Highland(Publishable):
         verbose_name = _("Highland")
         verbose_name_plural = _("Highlands")
         permissions = [("publish_highland", _("Can publish Highlands"))]
-        constraints = unique_per_language("slug", "highland")
+        constraints = [
+            *unique_per_language("slug", "highland"),
+            schedule_in_order("highland"),
+        ]
 
     def __str__(self):
         return self.name or self.key
