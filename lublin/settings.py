@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "import_export",
     "ecosystems",
     "clusters",
     "contacts",
@@ -179,6 +180,10 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("pl", "en")}
 JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Yearly figures import (clusters/admin_import.py): all rows in one transaction, and
+# the upload kept in the host's temporary folder between preview and confirmation.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 OPEN_DATA_LICENCE = {
     "name": "CC BY 4.0",
