@@ -79,6 +79,8 @@ class ClusterAdmin(PublishableAdmin):
                     "other_names",
                     "slug",
                     "is_published",
+                    "publish_from",
+                    "publish_until",
                     "status",
                 ]
             },

@@ -255,7 +255,8 @@ class ClusterFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         if queryset is None:
             queryset = Cluster.objects.all()
-        queryset = with_current_figures(queryset.filter(is_published=True))
+        # published() checks the schedule too: a cluster appears when it is due.
+        queryset = with_current_figures(queryset.published())
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.highlands = list(Highland.objects.published())
         _language, other = language_pair()

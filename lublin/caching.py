@@ -5,7 +5,9 @@ version*: a token kept in the same shared cache (Redis, or the file-based cache 
 all gunicorn workers on a host share). `clusters.signals` replaces the token on any
 save, delete or many-to-many change of content, fixture loads included, so every worker
 misses from its next request on and renders the new content; the old entries are never
-read again and simply expire.
+read again and simply expire. Scheduled publishing changes content without a save, so
+the next publish/unpublish time is kept beside the version: once it passes the version
+is replaced too, and no entry (nor a shared cache's copy) lives past it.
 
 Only what every visitor sees alike is cached: GET and HEAD requests for the public
 pages (`/pl/…`, `/en/…`) and the language-neutral exports, from requests without a
@@ -14,14 +16,17 @@ admin, `/healthz` and every request of a signed-in user pass through untouched.
 """
 
 import hashlib
+import math
 import secrets
 import time
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import connections, transaction
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import (
     cc_delim_re,
     get_conditional_response,
@@ -47,6 +52,10 @@ def _database_name() -> str:
 
 def _version_key() -> str:
     return f"content-version:{_database_name()}"
+
+
+def _boundary_key() -> str:
+    return f"content-boundary:{_database_name()}"
 
 
 def _new_version() -> str:
@@ -83,14 +92,69 @@ def version_time(version: str) -> float:
     return int(version.split("-", 1)[0]) / 1e9
 
 
-def entry_timeout() -> int:
-    """How long a new entry may live.
+def next_boundary(at: datetime) -> datetime | None:
+    """The nearest publish/unpublish time after `at` of a published record, if any.
 
-    Scheduled publishing changes what visitors see without a save, so this is where
-    entries get capped at the next schedule boundary:
-    `min(ENTRY_TIMEOUT, seconds until the next publish/unpublish time)`.
+    Scheduled publishing changes what visitors see without a save: no cached copy may
+    outlive this moment. One query over clusters, Highlands and pages.
     """
-    return ENTRY_TIMEOUT
+    from clusters.models import Cluster, Page
+    from ecosystems.models import Highland
+
+    times = [
+        model.objects.filter(is_published=True, **{f"{field}__gt": at})
+        .order_by()
+        .values_list(field, flat=True)
+        for model in (Cluster, Highland, Page)
+        for field in ("publish_from", "publish_until")
+    ]
+    first, *rest = times
+    return next(iter(first.union(*rest).order_by("publish_from")[:1]), None)
+
+
+def seconds_until(boundary: float | None, now: datetime) -> float | None:
+    """Seconds from `now` to a boundary given as a timestamp; None for no boundary."""
+    return None if boundary is None else boundary - now.timestamp()
+
+
+def entry_timeout(seconds_left: float | None = None) -> int:
+    """How long a new entry may live: never past the next schedule boundary."""
+    if seconds_left is None:
+        return ENTRY_TIMEOUT
+    return max(1, min(ENTRY_TIMEOUT, math.ceil(seconds_left)))
+
+
+def shared_max_age(seconds_left: float | None) -> int:
+    if seconds_left is None:
+        return SHARED_MAX_AGE
+    return max(0, min(SHARED_MAX_AGE, math.floor(seconds_left)))
+
+
+def schedule_state(now: datetime) -> tuple[str, float | None, bool]:
+    """The content version, the next boundary's timestamp, and whether it is known.
+
+    The boundary is kept beside the version it was computed for, read with the
+    version in one round trip. Once it has passed, the version is replaced: every
+    page is rendered afresh although nothing was saved.
+    """
+    stored = cache.get_many([_version_key(), _boundary_key()])
+    version = stored.get(_version_key()) or content_version()
+    boundary_version, boundary = stored.get(_boundary_key(), (None, None))
+    if boundary_version != version:
+        return version, None, False
+    if boundary is not None and now.timestamp() >= boundary:
+        version = _new_version()
+        cache.set(_version_key(), version, timeout=None)
+        return version, None, False
+    return version, boundary, True
+
+
+def remember_boundary(version: str, now: datetime) -> float | None:
+    """Compute the next boundary for `version` and keep it beside the version."""
+    boundary = next_boundary(now)
+    timestamp = None if boundary is None else boundary.timestamp()
+    cache.set(_boundary_key(), (version, timestamp), timeout=None)
+    return timestamp
 
 
 def is_public_path(path: str) -> bool:
@@ -138,14 +202,14 @@ def page_key(request, version: str) -> str:
     return f"page:{_database_name()}:{version}:{language}:{digest}"
 
 
-def make_public(response, version: str) -> None:
+def make_public(response, version: str, s_maxage: int = SHARED_MAX_AGE) -> None:
     """Validators and shared-cache lifetime for a cacheable response."""
     if not response.has_header("ETag"):
         digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
         response["ETag"] = f'"{digest}"'
     if not response.has_header("Last-Modified"):
         response["Last-Modified"] = http_date(version_time(version))
-    patch_cache_control(response, public=True, max_age=0, s_maxage=SHARED_MAX_AGE)
+    patch_cache_control(response, public=True, max_age=0, s_maxage=s_maxage)
 
 
 class PublicPageCacheMiddleware:
@@ -164,23 +228,38 @@ class PublicPageCacheMiddleware:
         if not is_cacheable_request(request):
             return self.get_response(request)
         request.get_host()  # a bad Host header still gets its 400, cached page or not
-        version = content_version()
+        now = timezone.now()
+        version, boundary, known = schedule_state(now)
         key = page_key(request, version)
         stored = cache.get(key)
         if stored is not None:
-            status, headers, content = stored
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response[name] = value
-            return self.conditional(request, response)
+            # Entries stored before boundaries were kept have three parts.
+            status, headers, content, *rest = stored
+            seconds_left = seconds_until(rest[0] if rest else None, now)
+            if seconds_left is None or seconds_left > 0:
+                response = HttpResponse(content, status=status)
+                for name, value in headers:
+                    response[name] = value
+                if seconds_left is not None:
+                    patch_cache_control(response, s_maxage=shared_max_age(seconds_left))
+                return self.conditional(request, response)
+            known = False  # the entry outlived its boundary: render afresh
         response = self.get_response(request)
         if not is_cacheable_response(response):
             return response
-        make_public(response, version)
-        if request.method == "GET" and not in_transaction():
+        storable = not in_transaction()
+        if not known:
+            # Inside a transaction (tests) nothing is stored and the rows may be
+            # rolled back: no boundary is computed from them.
+            boundary = remember_boundary(version, now) if storable else None
+        seconds_left = seconds_until(boundary, now)
+        make_public(response, version, s_maxage=shared_max_age(seconds_left))
+        if request.method == "GET" and storable:
             headers = list(response.items())
             cache.set(
-                key, (response.status_code, headers, response.content), entry_timeout()
+                key,
+                (response.status_code, headers, response.content, boundary),
+                entry_timeout(seconds_left),
             )
         return self.conditional(request, response)
 
