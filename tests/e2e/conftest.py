@@ -39,7 +39,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 from django.test.utils import override_settings
@@ -91,6 +91,10 @@ def browser():
             )
             yield chromium
             chromium.close()
+            # Code run while Playwright is on sees contextvars of its own, so Django
+            # gave it database connections of its own: close them, or PostgreSQL
+            # refuses to drop the test database at the end.
+            connections.close_all()
     finally:
         if previous is None:
             del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]

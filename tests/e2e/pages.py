@@ -72,6 +72,11 @@ KNOWN_ADMIN_DEFECTS = [
         "Django's tabular inlines: the list item's kind, named only by its heading",
     ),
     (
+        "label",
+        r"^#id_publish_(from|until)_[01]$",
+        "Django's AdminSplitDateTime: date and time boxes named by plain text only",
+    ),
+    (
         "select-name",
         r"^#modeltranslation-main-switch$",
         "django-modeltranslation: the page-wide language switch has no label",
