@@ -6,6 +6,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusters import translation_status
+from clusters.admin_locking import OptimisticLockingMixin
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
@@ -39,8 +40,11 @@ class ContentAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
 PUBLICATION_FIELDS = ("is_published", "publish_from", "publish_until")
 
 
-class PublishableAdmin(ContentAdmin):
-    """Only users with the model's publish permission may publish or schedule."""
+class PublishableAdmin(OptimisticLockingMixin, ContentAdmin):
+    """Only users with the model's publish permission may publish or schedule.
+
+    A save based on an older copy of the record is refused (clusters/admin_locking.py).
+    """
 
     def has_publish_permission(self, request):
         opts = self.opts
