@@ -2,9 +2,10 @@
 
 How the pieces fit, and why:
 
-- The site runs in a live server thread on 127.0.0.1 (any free port), serving static
-  files through staticfiles' handler as `runserver` does, so the real stylesheet
-  loads. Nothing leaves the loopback interface.
+- The site runs in pytest-django's live server thread on 127.0.0.1 (any free port),
+  serving static files from the finders as `runserver` does, so the browser gets the
+  stylesheets and scripts of the working tree, never a stale `collectstatic` copy.
+  Nothing leaves the loopback interface.
 - Sync Playwright keeps its event loop marked as running in the main thread between
   calls, so every ORM call made there (the test body, and the fixtures that load and
   reset the database) would raise SynchronousOnlyOperation. We set
@@ -37,6 +38,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections
@@ -158,7 +160,12 @@ def live_server(site_database):
             }
         }
     ):
-        server = LiveServer("127.0.0.1")
+        server = LiveServer("127.0.0.1", start=False)
+        # Static files from the finders, as `runserver` serves them. pytest-django
+        # only does so when INSTALLED_APPS names "django.contrib.staticfiles" itself,
+        # and the project installs it through an AppConfig of its own.
+        server.thread.static_handler = StaticFilesHandler
+        server.start()
         yield server
         server.stop()
 
