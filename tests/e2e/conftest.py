@@ -18,12 +18,16 @@ How the pieces fit, and why:
   by the whole run, pytest-django's own per-test database setup and flush run in
   the main thread too.
 - The starter content (`loaddata ecosystems clusters contacts`) takes 1-2 s to load
-  and a transactional test's flush up to 2 s more on PostgreSQL; paid by each of some
-  sixty page checks, that alone would exceed the budget of the browser run. So the
-  content is loaded once for the package and shared by the tests that only read it;
-  a test that changes content asks for `editable_site`, and the next test that needs
-  the starter content reloads it from a clean database. The package leaves the
-  database as migrations made it (empty, with the staff groups).
+  and pytest-django's flush after a transactional test up to 2 s more on PostgreSQL;
+  paid by each of some ninety tests, that alone would take minutes. So the content is
+  loaded once and shared by the tests that only read it (`transactional_db` below
+  gives committed access without the flush); a test that changes content asks for
+  `editable_site`, and the next test that needs the starter content reloads it into
+  an emptied database. The package leaves the database as migrations made it (no
+  content, the staff groups).
+- While Playwright runs, code in the main thread sees contextvars of its own, so
+  Django opens database connections for it apart from the ones it had; the `browser`
+  fixture closes them when it closes.
 - The public page cache is a local-memory cache of this package's own, emptied
   before every test: a page cached by one test is never served to the next.
 - No Chromium: the tests skip with the reason, except in CI (`CI=true`), where they

@@ -17,6 +17,7 @@ PASSWORD = "e2e-Password-not-secret-1"  # of every user the tests create
 BROWSER_LOCALES = {"pl": "pl-PL", "en": "en-GB"}
 WIDTHS = {"desktop": 1280, "phone": 390}
 HEIGHTS = {"desktop": 800, "phone": 844}
+WIDTH_IDS = [f"{width}px" for width in WIDTHS.values()]  # test ids: 1280px, 390px
 # A cluster with the most on its page: a chart, lists, projects, members, a Highland.
 SHOWCASE_CLUSTER = "klaster-wyzyna-motoryzacyjna-i-maszynowa"
 SHOWCASE_HIGHLAND = "lublin-automotive-and-machine-highland"

@@ -13,6 +13,7 @@ from tests.e2e.pages import (
     LANGUAGES,
     PUBLIC_PAGES,
     SCREENSHOTS,
+    WIDTH_IDS,
     WIDTHS,
     admin_url,
     describe,
@@ -24,7 +25,7 @@ from tests.e2e.pages import (
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("width", WIDTHS, ids=WIDTH_IDS)
 @pytest.mark.parametrize("name", PUBLIC_PAGES)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_public_page_has_no_wcag_violations(page, language, name, width):
@@ -33,8 +34,8 @@ def test_public_page_has_no_wcag_violations(page, language, name, width):
     response = page.goto(url)
     assert response.status == (404 if name == "not-found" else 200), url
     assert page.locator("html").get_attribute("lang") == language
-    # The stylesheet loaded: unstyled, the skip link would sit at the top of the page.
-    assert page.locator(".skip-link").bounding_box()["y"] < 0
+    # Unstyled, the skip link would sit at the top of the page rather than above it.
+    assert page.locator(".skip-link").bounding_box()["y"] < 0, "no stylesheet"
 
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(
@@ -44,7 +45,7 @@ def test_public_page_has_no_wcag_violations(page, language, name, width):
     assert not violations, describe(violations, f"{url} at {WIDTHS[width]} px")
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("width", WIDTHS, ids=WIDTH_IDS)
 @pytest.mark.parametrize("name", ADMIN_PAGES)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_admin_page_has_no_wcag_violations(new_context, sign_in, language, name, width):

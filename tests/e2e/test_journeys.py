@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from clusters.models import Cluster
 from ecosystems.models import Highland
-from tests.e2e.pages import LANGUAGES, PASSWORD, WIDTHS, public_url
+from tests.e2e.pages import LANGUAGES, PASSWORD, WIDTH_IDS, WIDTHS, public_url
 
 pytestmark = pytest.mark.browser
 
@@ -190,7 +190,7 @@ FOCUS_INDICATOR = """() => {
 }"""
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("width", WIDTHS, ids=WIDTH_IDS)
 @pytest.mark.parametrize("name", ["home", "directory", "cluster"])
 def test_focus_is_always_visible(page, name, width):
     page.set_viewport_size({"width": WIDTHS[width], "height": 800})
