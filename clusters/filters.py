@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import EARLIEST_YEAR, LATEST_YEAR, Cluster, MembershipSnapshot
 from clusters.search import normalise
+from clusters.templatetags.public import translated_text
 from ecosystems.models import Highland
 
 MAX_QUERY_LENGTH = 200
@@ -160,6 +161,18 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
     )
 
 
+def option_label(highland: Highland) -> str:
+    """The Highland's name in the active language, else the other one's with a note.
+
+    An `<option>` cannot hold an element with its own `lang`, so a name in the other
+    language says which language it is in, in words.
+    """
+    name = translated_text(highland, "name")
+    if not name:
+        return highland.key
+    return f"{name.text} {name.note}" if name.is_fallback else name.text
+
+
 class HighlandChoiceField(django_filters.fields.ChoiceField):
     """A Highland chosen by its slug in either language.
 
@@ -268,7 +281,9 @@ class ClusterFilter(django_filters.FilterSet):
                     aliases[slug] = value
         self.highland_pks = {highland.slug: highland.pk for highland in self.highlands}
         self.filters["highland"].extra.update(
-            choices=[(highland.slug, highland.name) for highland in self.highlands],
+            choices=[
+                (highland.slug, option_label(highland)) for highland in self.highlands
+            ],
             aliases=aliases,
         )
         # Filled in with the form: {facet: {choice: count}}, and the year bands.

@@ -2,6 +2,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView
 
+from clusters.structured_data import team_entities
 from contacts.models import AccessibilityStatement, Team
 
 
@@ -12,6 +13,11 @@ class TeamListView(ListView):
 
     def get_queryset(self):
         return Team.objects.select_related("unit").prefetch_related("members")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = team_entities(context["team_list"])
+        return context
 
 
 class AccessibilityStatementView(DetailView):

@@ -2,6 +2,7 @@ from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView, TemplateView
 
 from clusters.models import Cluster, Page
+from clusters.structured_data import highland_entities
 from clusters.views import TranslatedSlugMixin
 from ecosystems.models import Highland
 
@@ -70,3 +71,8 @@ class HighlandDetailView(TranslatedSlugMixin, DetailView):
                 queryset=Cluster.objects.published().prefetch_related("snapshots"),
             ),
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = highland_entities(self.object)
+        return context

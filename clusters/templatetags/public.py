@@ -248,3 +248,65 @@ def join_links(items, separator=", ") -> SafeString:
         '<a href="{}">{}</a>',
         ((item.get_absolute_url(), translated_text(item, "name")) for item in items),
     )
+
+
+@register.filter
+def own_text(obj, field: str) -> str:
+    """The text in the active language only, or "": for places that cannot say
+    which language they are in (a meta description), where a generic text in the
+    page's language is better than the other language's."""
+    text = translated_text(obj, field)
+    return "" if text.is_fallback else text.text
+
+
+@register.inclusion_tag("includes/page_meta.html", takes_context=True)
+def page_meta(
+    context, title="", description="", page_type="WebPage", index=True
+) -> dict:
+    """The page's `<title>`, description, Open Graph, Twitter card and JSON-LD.
+
+    `title` is the page's own part ("" on none); `description` is cut to about 160
+    characters, or the site's description when empty. The view's `structured_data`
+    (an `Entities`) adds the page's records to the JSON-LD. With `index` off (error
+    pages) only the title and description are written.
+    """
+    # Imported here: structured_data builds on this module's helpers.
+    from clusters.structured_data import OG_LOCALES, json_ld, page_graph, summarise
+
+    site = gettext("Clusters in Lublin")
+    description = summarise(description or "") or gettext(
+        "Clusters and the Lublin Economic Highlands: a directory published by the "
+        "City of Lublin."
+    )
+    full_title = (
+        gettext("%(page)s – %(site)s") % {"page": title, "site": site}
+        if title
+        else site
+    )
+    meta = {"full_title": full_title, "description": description, "index": index}
+    if not index:
+        return meta
+    languages = context.get("languages") or language_links(context)
+    current = next((link for link in languages if link["is_current"]), None)
+    url = current["url"] if current else absolute_url("/")
+    active = translation.get_language()
+    graph = page_graph(
+        url=url,
+        title=title or site,
+        description=description,
+        page_type=page_type,
+        entities=context.get("structured_data"),
+    )
+    return meta | {
+        "title": title or site,
+        "site_name": site,
+        "url": url,
+        "og_type": "website",
+        "locale": OG_LOCALES.get(active, active),
+        "alternate_locales": [
+            OG_LOCALES.get(link["code"], link["code"])
+            for link in languages
+            if not link["is_current"]
+        ],
+        "json_ld": json_ld(graph),
+    }
