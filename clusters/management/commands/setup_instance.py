@@ -1,14 +1,24 @@
+import json
 import secrets
+from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, transaction
+from django.db.models.signals import post_save
+from django.test.utils import override_settings
+from django.utils import translation
 
 from clusters.models import Cluster
 
 STARTER_FIXTURES = ["ecosystems", "clusters", "contacts"]
+CONTENT_APPS = ["ecosystems", "clusters", "contacts"]
 
 
 class Command(BaseCommand):
@@ -28,9 +38,24 @@ class Command(BaseCommand):
         if Cluster.objects.exists():
             self.stdout.write("Content present: starter fixtures not loaded.")
         else:
-            # One transaction: a fixture that fails to load leaves the database empty.
-            with transaction.atomic():
-                call_command("loaddata", *STARTER_FIXTURES, verbosity=1)
+            paths = [
+                Path(settings.FIXTURE_DIRS[0], f"{name}.json")
+                for name in STARTER_FIXTURES
+            ]
+            try:
+                # One transaction: a fixture that fails to load leaves the database
+                # unchanged.
+                with transaction.atomic():
+                    # Without the partial entries simple-history would make of the
+                    # many-to-many rows; each record gets one entry afterwards.
+                    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+                        call_command("loaddata", *map(str, paths), verbosity=1)
+                    record_initial_history()
+            except Exception as error:
+                raise CommandError(
+                    f"{describe_failure(paths, error)}\n"
+                    "Starter content not loaded; the database is unchanged."
+                ) from error
         if local_superuser:
             self.create_local_superuser()
 
@@ -49,3 +74,138 @@ class Command(BaseCommand):
                 "This password is shown only once."
             )
         )
+
+
+def record_initial_history() -> None:
+    """Give every loaded record its first history entry, "created", with its
+    many-to-many relations: simple-history skips the raw saves of `loaddata`, and
+    without that entry the starter text could not be reverted to, nor shown as the
+    version an edit conflict started from."""
+    for app_label in CONTENT_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            if hasattr(model._meta, "simple_history_manager_attribute"):
+                for obj in model._base_manager.all():
+                    post_save.send(model, instance=obj, created=True, raw=False)
+
+
+def describe_failure(paths: list[Path], error: Exception) -> str:
+    """Name the file and the record that failed to load.
+
+    Django's messages name the file only (and a record as `pk=None` when it has a
+    natural key): the files are loaded once more, record by record, in a transaction
+    that is rolled back, until one fails.
+    """
+    # In English, as the rest of the command line; constraints' messages are
+    # translated.
+    try:
+        with transaction.atomic(), translation.override("en"):
+            found = first_failing_record(paths)
+            transaction.set_rollback(True)
+    except Exception:  # best effort: Django's own message still names the file
+        found = None
+    if found is None:
+        return str(error)
+    path, record, problem = found
+    if record is None:
+        return f"{path}: {problem}"
+    return f"{path}: {record_label(record)}: {problem}"
+
+
+def first_failing_record(paths: list[Path]) -> tuple[Path, dict | None, str] | None:
+    deferred = []
+    for path in paths:
+        try:
+            records = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError) as error:
+            return path, None, str(error)
+        for record in records:
+            try:
+                [obj] = serializers.deserialize(
+                    "python", [record], handle_forward_references=True
+                )
+                with transaction.atomic():
+                    obj.save()
+            except Exception as error:
+                return path, record, record_problem(record, error)
+            if obj.deferred_fields:
+                deferred.append((path, record, obj))
+    for path, record, obj in deferred:
+        try:
+            with transaction.atomic():
+                obj.save_deferred_fields()
+        except Exception:
+            return path, record, unresolved(obj.deferred_fields)
+    return None
+
+
+def record_problem(record: dict, error: Exception) -> str:
+    if isinstance(error, DeserializationError):
+        # The original error, without Django's "(model:pk=None) field_value…".
+        error = error.__context__ or error
+    missing = missing_references(record)
+    if missing:
+        # A required reference that does not resolve fails in many ways.
+        return unresolved(missing)
+    if isinstance(error, DatabaseError):
+        [obj] = serializers.deserialize(
+            "python", [record], handle_forward_references=True
+        )
+        try:
+            obj.object.validate_unique()
+            obj.object.validate_constraints()
+        except ValidationError as invalid:
+            # The constraint's own message, then the database's.
+            return f"{' '.join(invalid.messages)} ({one_line(error)})"
+    return one_line(error)
+
+
+def one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
+def missing_references(record: dict) -> dict:
+    try:
+        fields = {
+            field.name: field for field in apps.get_model(record["model"])._meta.fields
+        }
+    except (LookupError, ValueError):
+        return {}
+    missing = {}
+    for name, value in record.get("fields", {}).items():
+        field = fields.get(name)
+        if field and field.many_to_one and not field.null and isinstance(value, list):
+            try:
+                field.related_model._default_manager.get_by_natural_key(*value)
+            except ObjectDoesNotExist:
+                missing[field] = value
+    return missing
+
+
+def unresolved(references: dict) -> str:
+    return "; ".join(
+        f"{field.name} refers to {json.dumps(value, ensure_ascii=False)}, "
+        "which does not exist"
+        for field, value in references.items()
+    )
+
+
+def record_label(record: dict) -> str:
+    """The record's model and natural key (its unique fields, as the file writes
+    them): `clusters.membershipsnapshot ["eastern-ict-cluster", 2024]`."""
+    label = str(record.get("model"))
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return label
+    fields = record.get("fields", {})
+    unique = [f.name for f in model._meta.fields if f.unique and not f.primary_key]
+    names = unique[:1] or next(
+        (c.fields for c in model._meta.total_unique_constraints), []
+    )
+    key = []
+    for name in names:
+        value = fields.get(name)
+        key += value if isinstance(value, list) else [value]
+    if not key and "pk" in record:
+        return f"{model._meta.label_lower} pk={record['pk']}"
+    return f"{model._meta.label_lower} {json.dumps(key, ensure_ascii=False)}"
