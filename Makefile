@@ -6,7 +6,7 @@ WEB_CONCURRENCY ?= 2
 # Test runs use the test settings (explicit test key, plain http): see tests/settings.py.
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 
-.PHONY: install run dev test lint fixtures e2e bench bench-full
+.PHONY: install run dev test lint fixtures e2e bench bench-full backup restore
 
 install: $(VENV)/.installed
 
@@ -38,6 +38,17 @@ dev: install
 fixtures: install .secret_key
 	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py migrate --no-input
 	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py setup_instance
+
+# A portable dump of the content, its history and the staff accounts (README, Backups).
+backup: install .secret_key
+	$(if $(FILE),,$(error Name the file: make backup FILE=path.json))
+	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py backup_content "$(FILE)"
+
+# Migrates, then loads a backup; refuses a database that already holds content.
+restore: install .secret_key
+	$(if $(FILE),,$(error Name the file: make restore FILE=path.json))
+	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py migrate --no-input
+	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py restore_content "$(FILE)"
 
 lint: install
 	$(VENV)/bin/ruff check .
