@@ -68,9 +68,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Absurdly long addresses get a 414 before any work (lublin/limits.py).
+    "lublin.limits.AddressLengthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, locale and auth: a cached page costs two cache reads, no SQL.
     "lublin.caching.PublicPageCacheMiddleware",
+    # Inside the page cache, so cached pages are served while the database is down;
+    # what needs the database then gets the 503 page (lublin/outage.py).
+    "lublin.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -111,6 +116,14 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# Oversized input is refused before any work: a body over 1 MiB (uploaded files aside)
+# or with more than 2,000 fields answers 400, an address (path and query string) over
+# 8 KiB 414, as nginx's default. The largest cluster form in the starter content
+# posts ~300 fields and ~10 KB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+MAX_ADDRESS_LENGTH = 8 * 1024
 
 # Public pages and exports are cached whole (lublin/caching.py), keyed by a content
 # version that any content change replaces. The cache must be shared by every worker

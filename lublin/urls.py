@@ -6,6 +6,8 @@ from django.urls import include, path
 from lublin.views import healthz
 
 admin.site.site_header = admin.site.site_title = "Klastry Lublin"
+# The 503 page also when a middleware, not a view, lost the database.
+handler500 = "lublin.outage.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -1,0 +1,246 @@
+"""Faults: what visitors get when the database is gone, or when the code fails.
+
+The outage test runs the site as deployed (gunicorn, two workers, persistent
+connections with health checks) on a PostgreSQL database of its own, reached through
+tests/tcp_proxy.py, and cuts the proxy: the machine's PostgreSQL server is never
+stopped. It needs PostgreSQL at 127.0.0.1:5432 whatever DATABASE_URL says; without
+it the test fails in CI (CI=true) and is skipped elsewhere.
+"""
+
+import http.cookiejar
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http import HTTPStatus
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import OperationalError
+
+from bench.run import PG_ADMIN, Gunicorn
+from contacts.views import TeamListView
+from tests.tcp_proxy import TcpProxy
+
+ROOT = Path(__file__).resolve().parent.parent
+# Content for the outage test's database, made with the tests' own helpers.
+SETUP = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from tests.factories import make_cluster, make_highland, make_snapshot
+highland = make_highland(slug_pl="wyzyna-testowa", slug_en="test-highland")
+cluster = make_cluster(
+    slug_pl="klaster-testowy", slug_en="test-cluster", highlands=[highland]
+)
+make_snapshot(cluster)
+"""
+
+
+# What a visitor sees when a view fails, in-process (DEBUG is off, as deployed).
+
+
+@pytest.fixture
+def own_cache(settings, request):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+
+
+def fail_with(exception: Exception):
+    def get_queryset(self):
+        raise exception
+
+    return get_queryset
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("own_cache")
+@pytest.mark.parametrize(
+    ("address", "heading"),
+    [
+        ("/pl/kontakt/", "Strona chwilowo niedostępna"),
+        ("/en/contact/", "Page temporarily unavailable"),
+    ],
+)
+def test_a_view_that_loses_the_database_answers_503_with_a_translated_page(
+    client, monkeypatch, caplog, address, heading
+):
+    lost = OperationalError('connection to server at "127.0.0.1" failed:\nrefused')
+    monkeypatch.setattr(TeamListView, "get_queryset", fail_with(lost))
+    client.raise_request_exception = False
+    assert settings.DEBUG is False
+    response = client.get(address)
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response["Retry-After"] == "30"
+    assert "no-store" in response["Cache-Control"]
+    content = response.content.decode()
+    assert f"<title>{heading} – " in content and f"<h1>{heading}</h1>" in content
+    assert "css/site.css" in content
+    assert '<meta name="robots" content="noindex">' in content
+    assert "Traceback" not in content and "refused" not in content
+    [record] = [r for r in caplog.records if r.name == "lublin.outage"]
+    assert record.getMessage() == (
+        f'database unavailable: GET {address}: connection to server at "127.0.0.1"'
+        " failed: refused"
+    )
+    assert record.exc_info is None
+
+
+class LoseDatabaseMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raise OperationalError("server closed the connection unexpectedly")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("own_cache")
+def test_a_middleware_that_loses_the_database_gets_the_503_page_too(client, settings):
+    locale = settings.MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware")
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE[: locale + 1],
+        f"{__name__}.LoseDatabaseMiddleware",
+        *settings.MIDDLEWARE[locale + 1 :],
+    ]
+    client.raise_request_exception = False
+    response = client.get("/en/contact/")
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert "<h1>Page temporarily unavailable</h1>" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("own_cache")
+@pytest.mark.parametrize("address", ["/pl/kontakt/", "/en/contact/"])
+def test_an_error_in_a_view_gives_the_styled_500_page_without_a_traceback(
+    client, monkeypatch, address
+):
+    monkeypatch.setattr(
+        TeamListView, "get_queryset", fail_with(RuntimeError("secret-detail"))
+    )
+    client.raise_request_exception = False
+    response = client.get(address)
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    content = response.content.decode()
+    assert "<h1>Błąd serwera</h1>" in content
+    assert '<div lang="en">' in content and "<h2>Server error</h2>" in content
+    assert "css/site.css" in content
+    for leak in ("Traceback", "RuntimeError", "secret-detail", "get_queryset"):
+        assert leak not in content
+
+
+# The outage, end to end.
+
+
+def fetch(opener, port: int, path: str, data: dict | None = None):
+    """(status, headers, text) of a request to the test server; errors included."""
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body)
+    try:
+        with opener.open(request, timeout=20) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+@pytest.fixture(scope="module")
+def outage_database():
+    """A migrated PostgreSQL database with a little content, dropped afterwards."""
+    try:
+        psycopg.connect(PG_ADMIN, connect_timeout=5).close()
+    except psycopg.OperationalError as error:
+        message = f"PostgreSQL does not answer at 127.0.0.1:5432: {error}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    name = f"lublin_outage_{os.getpid()}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{name}",
+        }
+        env.pop("REDIS_URL", None)
+        subprocess.run(
+            [sys.executable, "-c", SETUP], cwd=ROOT, env=env, check=True, timeout=120
+        )
+        yield name
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_while_the_database_is_unreachable_cached_pages_are_served_and_the_rest_is_503(
+    outage_database, tmp_path
+):
+    cookies = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+    with TcpProxy(("127.0.0.1", 5432)) as proxy:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{proxy.port}/{outage_database}",
+            "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
+            "DJANGO_PAGE_CACHE": "1",
+        }
+        env.pop("REDIS_URL", None)
+        server = Gunicorn(env)
+        try:
+            port = server.port
+            cached = ["/pl/klastry/", "/pl/klastry/klaster-testowy/", "/en/highlands/"]
+            for path in cached:
+                assert fetch(opener, port, path)[0] == HTTPStatus.OK, path
+            login = fetch(opener, port, "/admin/login/")[2]
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login)
+            assert proxy.open_connections > 0  # persistent, so cut mid-life below
+
+            proxy.cut()
+            for path in cached:
+                assert fetch(opener, port, path)[0] == HTTPStatus.OK, path
+            status, _headers, body = fetch(opener, port, "/healthz")
+            assert status == HTTPStatus.SERVICE_UNAVAILABLE
+            assert json.loads(body) == {"status": "unavailable"}
+            not_cached = {
+                "/en/clusters/?q=test": "Page temporarily unavailable",
+                "/en/clusters/test-cluster/": "Page temporarily unavailable",
+                "/pl/wyzyny/wyzyna-testowa/": "Strona chwilowo niedostępna",
+                "/api/v1/clusters.json": "Strona chwilowo niedostępna",
+            }
+            for path, heading in not_cached.items():
+                status, headers, body = fetch(opener, port, path)
+                assert status == HTTPStatus.SERVICE_UNAVAILABLE, path
+                assert headers["Retry-After"] == "30"
+                assert f"<h1>{heading}</h1>" in body and "Traceback" not in body
+            status, _headers, body = fetch(
+                opener,
+                port,
+                "/admin/login/",
+                {"csrfmiddlewaretoken": token[1], "username": "a", "password": "b"},
+            )
+            assert status == HTTPStatus.SERVICE_UNAVAILABLE
+            assert "Traceback" not in body
+
+            proxy.restore()
+            deadline = time.monotonic() + 15
+            while fetch(opener, port, "/healthz")[0] != HTTPStatus.OK:
+                assert time.monotonic() < deadline, "/healthz did not recover"
+                time.sleep(0.2)
+            for path in not_cached:
+                assert fetch(opener, port, path)[0] == HTTPStatus.OK, path
+        finally:
+            server.stop()
