@@ -30,6 +30,8 @@ FIGURES = (
     "universities",
 )
 LIST_SEPARATOR = "; "
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 CSV_COLUMNS = [
     "key",
@@ -198,7 +200,18 @@ def csv_row(record: dict) -> dict:
         row[f"coordinators_{code}"] = joined(
             coordinator["name"][code] for coordinator in record["coordinators"]
         )
-    return {column: "" if value is None else value for column, value in row.items()}
+    return {
+        column: "" if value is None else spreadsheet_text(value)
+        for column, value in row.items()
+    }
+
+
+def spreadsheet_text(value):
+    """A cell that spreadsheets show and never run: text that would start a formula
+    (CSV injection) gets a leading apostrophe; numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 @require_safe
