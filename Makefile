@@ -6,7 +6,7 @@ WEB_CONCURRENCY ?= 2
 # Test runs use the test settings (explicit test key, plain http): see tests/settings.py.
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 
-.PHONY: install run dev test lint fixtures e2e bench bench-full backup restore
+.PHONY: install run dev test lint fixtures e2e bench bench-full backup restore loadtest
 
 install: $(VENV)/.installed
 
@@ -69,3 +69,8 @@ bench: install
 # 100, 1,000 and 10,000 clusters on SQLite and PostgreSQL, under 30 minutes.
 bench-full: install
 	$(PY) bench/run.py
+
+# 64 connections for 60 s against gunicorn on PostgreSQL (10,000 clusters), failing on
+# any error; writes the "Load test" section of docs/benchmarks.md.
+loadtest: install
+	$(PY) bench/loadtest.py
