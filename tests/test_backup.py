@@ -1,0 +1,252 @@
+"""Backup and restore: `make backup` / `make restore`, SQLite → PostgreSQL → SQLite.
+
+The round trip runs the make targets in subprocesses, each with its own DATABASE_URL:
+a temporary SQLite file, and a PostgreSQL database created for the test and dropped
+after it. PostgreSQL is required in CI (CI=true) and skipped, saying so, elsewhere.
+"""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from clusters.models import Cluster
+from tests.factories import make_cluster
+
+pytestmark = pytest.mark.django_db
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+POPULATE = """
+import django
+
+django.setup()
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
+
+from django.test.utils import override_settings
+
+from clusters.management.commands.setup_instance import record_initial_history
+from clusters.models import Membership
+from tests import factories as f
+
+editor = User.objects.create_user(
+    "redaktorka", password="Hasło-do-testów-1", first_name="Żaneta", is_staff=True
+)
+editor.groups.add(Group.objects.get(name="editors"))
+translators = Group.objects.create(name="tłumacze")
+translators.permissions.add(Permission.objects.get(codename="change_page"))
+editor.groups.add(translators)
+
+it, medical = f.make_highland(), f.make_highland()
+it.cooperates_with.add(medical)
+# As the starter content: one history entry each, which a restore must not add to.
+with override_settings(SIMPLE_HISTORY_ENABLED=False):
+    for _ in range(6):
+        f.make_cluster(
+            highlands=[it, medical],
+            coordinators=[f.make_coordinator(), f.make_coordinator()],
+        )
+record_initial_history()
+cluster = f.make_cluster(
+    highlands=[it],
+    coordinators=[f.make_coordinator(name_pl="Fundacja Żółć", name_en="")],
+    characteristics_pl="Zażółć gęślą jaźń.",
+    characteristics_en="Both languages.",
+    publish_from="2026-03-29T01:30:00.123456+00:00",
+)
+f.make_cluster(parent=cluster, name_en="")
+f.make_snapshot(cluster, year=2024, members=10, enterprises=8)
+f.make_item(cluster)
+f.make_project(cluster)
+Membership.objects.create(cluster=cluster, organisation=f.make_organisation())
+cluster.name_en = "Renamed by the editor"
+cluster._history_user = editor
+cluster.save()
+gone = f.make_cluster(coordinators=[f.make_coordinator()])
+f.make_snapshot(gone, year=2020)
+gone.delete()  # its history stays, pointing at rows that no longer exist
+f.make_page(), f.make_report(), f.make_team_member(), f.make_statement()
+LogEntry.objects.create(
+    user=editor,
+    content_type=ContentType.objects.get_for_model(cluster),
+    object_id=str(cluster.pk),
+    object_repr=str(cluster),
+    action_flag=CHANGE,
+    change_message="[]",
+)
+"""
+
+CREATE_AFTER_RESTORE = """
+import django
+
+django.setup()
+
+from tests.factories import make_cluster, make_snapshot
+
+make_snapshot(make_cluster(key="after-restore"), year=2025)
+"""
+
+
+def canonical_content() -> str:
+    """Every row a backup keeps, comparable across databases: columns as stored
+    (both languages; bare translated columns too), the ids a backup keeps, content
+    types, permissions and groups by natural key, many-to-many rows without ids."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.auth.models import Group, Permission, User
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import QuerySet
+
+    from clusters.management.commands.backup_content import backed_up_models
+
+    by_natural_key = {ContentType, Permission, Group}
+    _named, kept, history = backed_up_models()
+    models = [Group, User, LogEntry, *kept, *history]
+    models += [
+        field.remote_field.through
+        for model in models
+        for field in model._meta.local_many_to_many
+    ]
+    tables = {}
+    for model in models:
+        fields = model._meta.concrete_fields
+        rows = []
+        # A plain QuerySet: modeltranslation does not rewrite its columns.
+        for values in QuerySet(model).values_list(*(f.attname for f in fields)):
+            row = {}
+            for field, value in zip(fields, values, strict=True):
+                if field.primary_key and (
+                    model in by_natural_key or model._meta.auto_created
+                ):
+                    continue
+                if field.is_relation and field.related_model in by_natural_key:
+                    value = field.related_model.objects.get(pk=value).natural_key()
+                row[field.attname] = value
+            rows.append(json.dumps(row, default=str, ensure_ascii=False))
+        tables[model._meta.db_table] = sorted(rows)
+    return json.dumps(tables, indent=1, ensure_ascii=False)
+
+
+def run(command: list[str], database_url: str, tmp_path: Path, **kwargs) -> str:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    } | {
+        "DATABASE_URL": database_url,
+        "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
+        "PYTHONPATH": str(BASE_DIR),
+    }
+    done = subprocess.run(
+        command,
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        **kwargs,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def python(script: str, database_url: str, tmp_path: Path) -> str:
+    env_script = "import os\nos.environ['DJANGO_SETTINGS_MODULE'] = 'tests.settings'\n"
+    return run([sys.executable, "-c", env_script + script], database_url, tmp_path)
+
+
+def make(target: str, file: Path, database_url: str, tmp_path: Path) -> str:
+    # `-o install`: this test runs in the installed environment already.
+    return run(
+        ["make", "--no-print-directory", "-o", "install", target, f"FILE={file}"],
+        database_url,
+        tmp_path,
+    )
+
+
+def content_of(database_url: str, tmp_path: Path) -> str:
+    return python(
+        "import django\ndjango.setup()\n"
+        "from tests.test_backup import canonical_content\n"
+        "print(canonical_content())\n",
+        database_url,
+        tmp_path,
+    )
+
+
+@pytest.fixture
+def postgres_url():
+    """A new PostgreSQL database on the server the tests use (or the local one)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        url = "postgres://postgres@127.0.0.1:5432/postgres"
+    parts = urlsplit(url)
+    try:
+        server = psycopg.connect(
+            host=parts.hostname,
+            port=parts.port or 5432,
+            user=parts.username,
+            password=parts.password,
+            dbname="postgres",
+            autocommit=True,
+            connect_timeout=5,
+        )
+    except psycopg.OperationalError as error:
+        message = f"PostgreSQL does not answer at {parts.hostname}: {error}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    name = f"backup_roundtrip_{secrets.token_hex(4)}"
+    server.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield parts._replace(path=f"/{name}").geturl()
+    finally:
+        server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.close()
+
+
+def test_round_trip_sqlite_postgresql_sqlite_keeps_every_row(tmp_path, postgres_url):
+    source = f"sqlite:///{tmp_path / 'source.sqlite3'}"
+    target = f"sqlite:///{tmp_path / 'target.sqlite3'}"
+    run([sys.executable, "manage.py", "migrate", "-v0"], source, tmp_path)
+    python(POPULATE, source, tmp_path)
+    original = content_of(source, tmp_path)
+    tables = json.loads(original)
+    assert any("Zażółć gęślą jaźń." in row for row in tables["clusters_cluster"])
+    assert any(
+        '"history_type": "-"' in row for row in tables["clusters_historicalcluster"]
+    )
+    assert tables["clusters_historicalcluster_coordinators"]
+
+    make("backup", tmp_path / "from-sqlite.json", source, tmp_path)
+    make("restore", tmp_path / "from-sqlite.json", postgres_url, tmp_path)
+    assert content_of(postgres_url, tmp_path) == original
+
+    make("backup", tmp_path / "from-postgresql.json", postgres_url, tmp_path)
+    # The sequences moved past the restored ids: new records can be added.
+    python(CREATE_AFTER_RESTORE, postgres_url, tmp_path)
+    make("restore", tmp_path / "from-postgresql.json", target, tmp_path)
+    assert content_of(target, tmp_path) == original
+
+
+def test_restore_refuses_a_database_with_content(tmp_path):
+    backup = tmp_path / "backup.json"
+    call_command("backup_content", str(backup), verbosity=0)
+    make_cluster(key="already-here")
+    before = list(Cluster.objects.values_list("key", "version"))
+
+    with pytest.raises(CommandError, match="The database is not empty"):
+        call_command("restore_content", str(backup), verbosity=0)
+
+    assert list(Cluster.objects.values_list("key", "version")) == before
