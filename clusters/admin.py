@@ -3,6 +3,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
+from clusters import admin_views
 from clusters.admin_mixins import (
     ContentAdmin,
     MissingTranslationFilter,
@@ -120,6 +121,10 @@ class ClusterAdmin(PublishableAdmin):
     @admin.display(description=_("Highlands"))
     def highland_names(self, obj):
         return ", ".join(str(highland) for highland in obj.highlands.all())
+
+    def get_urls(self):
+        # The staff reports: translations left to do, content quality.
+        return admin_views.report_urls(self.admin_site) + super().get_urls()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

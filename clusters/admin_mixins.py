@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from clusters import translation_status
 from clusters.admin_locking import OptimisticLockingMixin
+from clusters.admin_views import PreviewAdminMixin
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
@@ -29,6 +30,10 @@ class ContentAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
 
     list_per_page = 50
 
+    class Media:
+        # Opens a form at a field in a language, from the "Translations" page.
+        js = ["admin-extra/translation-links.js"]
+
     @admin.display(description=_("translated"))
     def translation_status(self, obj):
         return " · ".join(
@@ -36,11 +41,28 @@ class ContentAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
             for code in translation_status.LANGUAGE_CODES
         )
 
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        if "translation_status" not in columns:
+            columns.append("translation_status")
+        return columns
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        if MissingTranslationFilter not in filters:
+            filters.append(MissingTranslationFilter)
+        return filters
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        # For the history list's "languages changed" column.
+        translation_status.mark_languages_changed(historical_records)
+
 
 PUBLICATION_FIELDS = ("is_published", "publish_from", "publish_until")
 
 
-class PublishableAdmin(OptimisticLockingMixin, ContentAdmin):
+class PublishableAdmin(PreviewAdminMixin, OptimisticLockingMixin, ContentAdmin):
     """Only users with the model's publish permission may publish or schedule.
 
     A save based on an older copy of the record is refused (clusters/admin_locking.py).

@@ -43,3 +43,58 @@ def missing_in(model: type[Model], language: str) -> Q:
                 )
                 conditions.append(empty_here & filled)
     return reduce(or_, conditions)
+
+
+def missing_fields(obj: Model, language: str) -> list[str]:
+    """The texts another language has and `language` lacks, in field order."""
+    position = {
+        model_field.name: index
+        for index, model_field in enumerate(obj._meta.get_fields())
+    }
+    return [
+        name
+        for name in sorted(translated_fields(type(obj)), key=position.get)
+        if not (getattr(obj, f"{name}_{language}", "") or "").strip()
+        and any(
+            (getattr(obj, f"{name}_{other}", "") or "").strip()
+            for other in LANGUAGE_CODES
+            if other != language
+        )
+    ]
+
+
+def languages_changed(record, previous) -> list[str]:
+    """Languages whose texts differ between two historical records of one object.
+
+    With no previous record (the object was created), the languages it has text in.
+    """
+    names = translated_fields(record.instance_type)
+    if previous is None:
+        return [
+            code
+            for code in LANGUAGE_CODES
+            if any(getattr(record, f"{name}_{code}", "") for name in names)
+        ]
+    return [
+        code
+        for code in LANGUAGE_CODES
+        if any(
+            (getattr(record, f"{name}_{code}", "") or "")
+            != (getattr(previous, f"{name}_{code}", "") or "")
+            for name in names
+        )
+    ]
+
+
+def mark_languages_changed(records) -> None:
+    """Set `languages_changed` on a page of historical records, newest first.
+
+    Neighbours on the page are compared without queries; only the page's oldest
+    record needs its predecessor fetched.
+    """
+    records = list(records)
+    for record, previous in zip(records, records[1:], strict=False):
+        record.languages_changed = languages_changed(record, previous)
+    if records:
+        oldest = records[-1]
+        oldest.languages_changed = languages_changed(oldest, oldest.prev_record)

@@ -1,0 +1,16 @@
+"""The clusters team's dashboard on the admin index (templates/admin/index.html)."""
+
+from django import template
+from django.contrib import admin
+
+from clusters import admin_views
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/clusters/dashboard.html", takes_context=True)
+def clusters_dashboard(context) -> dict:
+    request = context["request"]
+    if not request.user.has_perm("clusters.view_cluster"):
+        return {"dashboard": None}
+    return {"dashboard": admin_views.dashboard(request, admin.site)}

@@ -1,0 +1,40 @@
+// Opens a change form at a field in a language, from the "Translations" page:
+// #translate=en&field=name, or for an inline row #translate=en&field=text&inline=items&pk=7.
+// Runs on "load", after django-modeltranslation has built its language tabs.
+"use strict";
+
+window.addEventListener("load", function () {
+  var params = new URLSearchParams(window.location.hash.slice(1));
+  var language = params.get("translate");
+  var fieldName = params.get("field");
+  if (!language || !fieldName) {
+    return;
+  }
+  // The main switch changes every tab of the form to the language.
+  var select = document.getElementById("modeltranslation-main-switch");
+  if (select) {
+    Array.prototype.forEach.call(select.options, function (option) {
+      if (option.textContent.replace("-", "_") === language) {
+        select.value = option.value;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+  }
+  var prefix = "id_";
+  var inline = params.get("inline");
+  if (inline) {
+    var idInputs = document.querySelectorAll('input[name^="' + inline + '-"][name$="-id"]');
+    var row = Array.prototype.find.call(idInputs, function (input) {
+      return input.value === params.get("pk");
+    });
+    if (!row) {
+      return;
+    }
+    prefix = "id_" + row.name.slice(0, -"id".length);
+  }
+  var field = document.getElementById(prefix + fieldName + "_" + language);
+  if (field) {
+    field.scrollIntoView({ block: "center" });
+    field.focus({ preventScroll: true });
+  }
+});
