@@ -6,6 +6,7 @@ from modeltranslation.admin import TranslationStackedInline, TranslationTabularI
 from clusters import admin_views
 from clusters.admin_mixins import (
     ContentAdmin,
+    LabelledTabularInlineMixin,
     MissingTranslationFilter,
     PublishableAdmin,
 )
@@ -22,12 +23,12 @@ from clusters.models import (
 )
 
 
-class MembershipSnapshotInline(TranslationTabularInline):
+class MembershipSnapshotInline(LabelledTabularInlineMixin, TranslationTabularInline):
     model = MembershipSnapshot
     extra = 0
 
 
-class ClusterItemInline(TranslationTabularInline):
+class ClusterItemInline(LabelledTabularInlineMixin, TranslationTabularInline):
     model = ClusterItem
     extra = 0
 
@@ -37,7 +38,7 @@ class ProjectInline(TranslationStackedInline):
     extra = 0
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInlineMixin, admin.TabularInline):
     model = Membership
     autocomplete_fields = ["organisation"]
     extra = 0

@@ -1,7 +1,13 @@
 """Admin behaviour shared by every translated, published content model."""
 
 from django.contrib import admin
+from django.contrib.admin import widgets
+from django.forms import Script
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from modeltranslation import settings as mt_settings
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -25,14 +31,50 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LabelledSplitDateTime(widgets.AdminSplitDateTime):
+    """The admin's date and time boxes, each named after the field: the "Date:" and
+    "Time:" before them are plain text, and the field's label names neither box."""
+
+    def __init__(self, label, attrs=None):
+        super().__init__(attrs)
+        self.label = label
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        date, time = context["widget"]["subwidgets"]
+        date["attrs"]["aria-label"] = _("%(field)s: date") % {"field": self.label}
+        time["attrs"]["aria-label"] = _("%(field)s: time") % {"field": self.label}
+        return context
+
+
 class ContentAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     """Tabs per language, edit history with revert, and the translation status."""
 
     list_per_page = 50
 
     class Media:
-        # Opens a form at a field in a language, from the "Translations" page.
-        js = ["admin-extra/translation-links.js"]
+        # Underlined breadcrumb links: the admin tells them from text by colour alone.
+        css = {"all": ["admin-extra/a11y.css"]}
+        js = [
+            # Opens a form at a field in a language, from the "Translations" page.
+            "admin-extra/translation-links.js",
+            # Names what select2 and django-modeltranslation build in the browser;
+            # it extends jQuery UI's tabs before django-modeltranslation uses them.
+            "admin/js/jquery.init.js",
+            mt_settings.JQUERY_UI_URL,
+            Script(
+                "admin-extra/a11y.js",
+                **{"data-language-switch-label": _("Language of all fields")},
+            ),
+        ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        overrides = self.formfield_overrides.get(type(db_field), {})
+        if overrides.get("widget") is widgets.AdminSplitDateTime:
+            kwargs.setdefault(
+                "widget", LabelledSplitDateTime(capfirst(db_field.verbose_name))
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("translated"))
     def translation_status(self, obj):
@@ -57,6 +99,29 @@ class ContentAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
         super().set_history_delta_changes(request, historical_records, **kwargs)
         # For the history list's "languages changed" column.
         translation_status.mark_languages_changed(historical_records)
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if DELETION_FIELD_NAME in form.fields:
+            field = form.fields[DELETION_FIELD_NAME]
+            field.widget.attrs.setdefault("aria-label", field.label)
+
+
+class LabelledTabularInlineMixin:
+    """Names every field of a tabular inline's rows: the rows have no labels, and
+    the column headings above them name no field."""
+
+    formset = LabelledInlineFormSet
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            formfield.widget.attrs.setdefault(
+                "aria-label", capfirst(db_field.verbose_name)
+            )
+        return formfield
 
 
 PUBLICATION_FIELDS = ("is_published", "publish_from", "publish_until")

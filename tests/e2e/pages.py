@@ -1,6 +1,5 @@
 """The pages the browser tests visit, and what they check on them with axe-core."""
 
-import re
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
@@ -42,57 +41,6 @@ WCAG_21_AA = {
     },
     "resultTypes": ["violations"],
 }
-# Open WCAG defects of third-party widgets on the admin's cluster form: (rule, the
-# elements it excuses, where the defect lives). Only those elements are excused; any
-# other violation fails, and so does an entry that no longer occurs, so the list can
-# only shrink. Reported with issue 6; each needs an admin override to fix.
-KNOWN_ADMIN_DEFECTS = [
-    (
-        "aria-input-field-name",
-        r"select2",
-        "Django's autocomplete widget (select2): the single-choice box has no name",
-    ),
-    (
-        "label",
-        r"select2-search__field",
-        "select2: the search box of a multiple choice has no label",
-    ),
-    (
-        "list",
-        r"select2-selection--multiple",
-        "select2: the list of chosen items holds other elements than <li>",
-    ),
-    (
-        "label",
-        r"^#id_(snapshots|items|membership_set)-\d+-",
-        "Django's tabular inlines: fields named only by their column heading",
-    ),
-    (
-        "select-name",
-        r"^#id_items-\d+-kind$",
-        "Django's tabular inlines: the list item's kind, named only by its heading",
-    ),
-    (
-        "label",
-        r"^#id_publish_(from|until)_[01]$",
-        "Django's AdminSplitDateTime: date and time boxes named by plain text only",
-    ),
-    (
-        "select-name",
-        r"^#modeltranslation-main-switch$",
-        "django-modeltranslation: the page-wide language switch has no label",
-    ),
-    (
-        "nested-interactive",
-        r"tab_id_|ui-tabs",
-        "django-modeltranslation's jQuery UI tabs: a link inside each tab",
-    ),
-    (
-        "link-in-text-block",
-        r"^\.breadcrumbs > a",
-        "Django admin's breadcrumbs: links told from text by colour alone",
-    ),
-]
 MAX_TARGETS_SHOWN = 8
 _axe = Axe()  # the axe-core the package bundles, read once
 
@@ -141,29 +89,6 @@ def admin_url(name: str) -> str:
 def wcag_violations(page: Page) -> list[dict]:
     """axe-core's WCAG 2.0/2.1 level A and AA violations on the page as it is now."""
     return _axe.run(page, options=WCAG_21_AA).response["violations"]
-
-
-def without_known_defects(
-    violations: list[dict], known: list[tuple[str, str, str]]
-) -> tuple[list[dict], list[tuple[str, str, str]]]:
-    """The violations left once the known defects' elements are taken out, and the
-    known defects that did not occur."""
-    left, seen = [], set()
-    for violation in violations:
-        nodes = []
-        for node in violation["nodes"]:
-            target = node_target(node)
-            excused = {
-                index
-                for index, (rule, pattern, _where) in enumerate(known)
-                if rule == violation["id"] and re.search(pattern, target)
-            }
-            seen |= excused
-            if not excused:
-                nodes.append(node)
-        if nodes:
-            left.append(violation | {"nodes": nodes})
-    return left, [defect for index, defect in enumerate(known) if index not in seen]
 
 
 def describe(violations: list[dict], where: str) -> str:

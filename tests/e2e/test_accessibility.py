@@ -9,7 +9,6 @@ import pytest
 from tests.e2e.pages import (
     ADMIN_PAGES,
     HEIGHTS,
-    KNOWN_ADMIN_DEFECTS,
     LANGUAGES,
     PUBLIC_PAGES,
     SCREENSHOTS,
@@ -19,7 +18,6 @@ from tests.e2e.pages import (
     describe,
     public_url,
     wcag_violations,
-    without_known_defects,
 )
 
 pytestmark = pytest.mark.browser
@@ -62,8 +60,4 @@ def test_admin_page_has_no_wcag_violations(new_context, sign_in, language, name,
     # The first screenful only: the whole cluster form takes seconds to capture.
     page.screenshot(path=SCREENSHOTS / f"admin-{language}-{name}-{WIDTHS[width]}.png")
     violations = wcag_violations(page)
-    where = f"{url} at {WIDTHS[width]} px"
-    if name == "cluster-form":
-        violations, fixed = without_known_defects(violations, KNOWN_ADMIN_DEFECTS)
-        assert not fixed, f"Fixed on {where}, remove from KNOWN_ADMIN_DEFECTS: {fixed}"
-    assert not violations, describe(violations, where)
+    assert not violations, describe(violations, f"{url} at {WIDTHS[width]} px")

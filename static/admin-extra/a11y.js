@@ -1,0 +1,102 @@
+// Names, for assistive technology, what third-party scripts build in the admin after
+// the page has loaded: Django's autocomplete boxes (select2) and django-modeltranslation's
+// language tabs and page-wide language switch. Each is fixed when it appears (a
+// MutationObserver), so rows added to an inline and boxes select2 redraws are covered.
+"use strict";
+
+(function () {
+  var $ = window.django && window.django.jQuery;
+  var switchLabel = document.currentScript.dataset.languageSwitchLabel;
+
+  // jQuery UI makes each tab's <li> the focusable tab, and leaves the link inside it
+  // focusable too: an interactive control nested in another. Its link is taken out
+  // (nameTabs below), so jQuery UI is told such a tab shows a panel of this page rather
+  // than content to fetch. Done before django-modeltranslation builds its tabs, on ready.
+  if ($ && $.ui && $.ui.tabs) {
+    $.widget("ui.tabs", $.ui.tabs, {
+      _isLocal: function (anchor) {
+        return !anchor.hasAttribute("href") || this._super(anchor);
+      },
+    });
+  }
+
+  // The text of the field's <label> without its colon, or the field's own aria-label
+  // (tabular inline rows have no <label>s).
+  function fieldName(field) {
+    var label = field.id && document.querySelector('label[for="' + CSS.escape(field.id) + '"]');
+    var text = label ? label.textContent : field.getAttribute("aria-label") || "";
+    return text.trim().replace(/\s*:$/, "");
+  }
+
+  function nameAutocompletes() {
+    document.querySelectorAll("select.select2-hidden-accessible").forEach(function (select) {
+      var container = select.nextElementSibling;
+      var name = fieldName(select);
+      if (!name || !container || !container.classList.contains("select2")) {
+        return;
+      }
+      // The single choice box is named by its text, empty when nothing is chosen.
+      container.querySelectorAll(".select2-selection__rendered[role=textbox]").forEach(function (rendered) {
+        rendered.setAttribute("aria-label", name);
+      });
+      container.querySelectorAll(".select2-selection--multiple, .select2-search__field").forEach(function (element) {
+        element.setAttribute("aria-label", name);
+      });
+      // "Remove all items" sits in the list of chosen items, where only items belong; it
+      // takes the mouse only (the keyboard removes items with Backspace).
+      container.querySelectorAll(".select2-selection__clear").forEach(function (clear) {
+        clear.setAttribute("aria-hidden", "true");
+      });
+    });
+  }
+
+  function nameTabs() {
+    document.querySelectorAll(".ui-tabs-nav .ui-tabs-anchor[href]").forEach(function (anchor) {
+      anchor.removeAttribute("href");
+      anchor.removeAttribute("tabindex");
+    });
+  }
+
+  function nameLanguageSwitch() {
+    var select = document.getElementById("modeltranslation-main-switch");
+    if (select && switchLabel) {
+      select.setAttribute("aria-label", switchLabel);
+    }
+  }
+
+  function nameAll() {
+    nameAutocompletes();
+    nameTabs();
+    nameLanguageSwitch();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    nameAll();
+    new MutationObserver(nameAll).observe(document.body, { childList: true, subtree: true });
+  });
+
+  // An opened box: its search box and list of choices, and the list it controls.
+  if ($) {
+    $(document)
+      .on("select2:open", function (event) {
+        var name = fieldName(event.target);
+        var results = document.querySelector(".select2-container--open .select2-results__options");
+        document
+          .querySelectorAll(".select2-container--open .select2-search__field, .select2-container--open .select2-results__options")
+          .forEach(function (element) {
+            element.setAttribute("aria-label", name);
+          });
+        var selection = event.target.nextElementSibling.querySelector(".select2-selection");
+        if (results && results.id && selection) {
+          selection.setAttribute("aria-controls", results.id);
+        }
+      })
+      .on("select2:close", function (event) {
+        // The list leaves the page when the box closes.
+        var selection = event.target.nextElementSibling.querySelector(".select2-selection");
+        if (selection) {
+          selection.removeAttribute("aria-controls");
+        }
+      });
+  }
+})();
