@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
 from clusters import admin_views
+from clusters.admin_import import ClusterExportMixin
 from clusters.admin_mixins import (
     ContentAdmin,
     LabelledTabularInlineMixin,
@@ -45,7 +46,7 @@ class MembershipInline(LabelledTabularInlineMixin, admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(PublishableAdmin):
+class ClusterAdmin(ClusterExportMixin, PublishableAdmin):
     list_display = [
         "__str__",
         "year_established",

@@ -1,0 +1,253 @@
+"""The admin side of the spreadsheets: the yearly figures import and the staff export.
+
+Yearly figures live on the membership snapshots' admin, a read-only list of every
+cluster's figures by year: staff upload a CSV or XLSX, see a preview with each row's
+checks, and confirm. Nothing is saved before the confirmation, and the confirmation
+saves every row or none (one transaction, rolled back on any refusal). Existing
+figures are never touched: a year a cluster already has is refused.
+
+The cluster list exports what it shows, filters and search applied, through
+`ClusterExportMixin`, which `ClusterAdmin` inherits.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.loader import select_template
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from import_export.admin import ExportMixin, ImportMixin
+from import_export.forms import SelectableFieldsExportForm
+from import_export.results import RowResult
+
+from clusters.models import EARLIEST_YEAR, LATEST_YEAR, MembershipSnapshot
+from clusters.resources import (
+    FORMATS,
+    ClusterExportResource,
+    YearlyFiguresResource,
+    next_figures_year,
+)
+
+# The upload a user previewed, kept in their session: only that one can be confirmed.
+UPLOAD_SESSION_KEY = "yearly_figures_upload"
+
+
+@admin.register(MembershipSnapshot)
+class YearlyFiguresAdmin(ImportMixin, admin.ModelAdmin):
+    """Every cluster's figures by year; added by import, edited in the cluster."""
+
+    resource_classes = [YearlyFiguresResource]
+    formats = FORMATS
+    import_template_name = "admin/clusters/membershipsnapshot/import.html"
+    list_display = [
+        "cluster_link",
+        "year",
+        "members",
+        "enterprises",
+        "business_environment_institutions",
+        "universities",
+    ]
+    list_display_links = None
+    list_filter = ["year", "cluster__status"]
+    list_select_related = ["cluster"]
+    search_fields = ["cluster__key", "cluster__name"]
+    ordering = ["-year", "cluster__key"]
+    list_per_page = 100
+
+    # Figures are added by import or in the cluster's form, changed only there,
+    # where the history records them.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("clusters.add_membershipsnapshot")
+
+    @admin.display(description=gettext_lazy("cluster"), ordering="cluster__key")
+    def cluster_link(self, snapshot):
+        url = reverse("admin:clusters_cluster_change", args=[snapshot.cluster_id])
+        return format_html('<a href="{}">{}</a>', url, snapshot.cluster)
+
+    def get_urls(self):
+        return [
+            path(
+                "template.<str:extension>",
+                self.admin_site.admin_view(self.template_view),
+                name="clusters_membershipsnapshot_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def template_view(self, request, extension):
+        """The upload template: the columns, and a row per active cluster."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        formats = {f().get_extension(): f() for f in FORMATS}
+        if extension not in formats:
+            raise Http404
+        year = template_year(request.GET.get("year"))
+        file_format = formats[extension]
+        # Numbers as numbers in a spreadsheet, as text in CSV.
+        dataset = YearlyFiguresResource().template(
+            year, force_native_type=file_format.is_binary()
+        )
+        response = HttpResponse(
+            file_format.export_data(dataset),
+            content_type=file_format.get_content_type(),
+        )
+        filename = f"yearly-figures-{year}.{extension}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def get_import_context_data(self, **kwargs):
+        return {
+            "template_year": next_figures_year(),
+            "template_formats": [
+                (
+                    f().get_title().upper(),
+                    reverse(
+                        "admin:clusters_membershipsnapshot_template",
+                        args=[f().get_extension()],
+                    ),
+                )
+                for f in FORMATS
+            ],
+            "earliest_year": EARLIEST_YEAR,
+            "latest_year": LATEST_YEAR,
+        }
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        form.add_error(
+            "import_file",
+            _(
+                "The file could not be read in the format chosen. Choose the format "
+                "that matches the file; save a CSV file as UTF-8."
+            ),
+        )
+
+    def get_import_data_kwargs(self, **kwargs):
+        # A refusal found only at confirmation (figures added meanwhile) must undo
+        # the rows saved before it: all or nothing.
+        return super().get_import_data_kwargs(**kwargs) | {
+            "rollback_on_validation_errors": True
+        }
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        confirm_form = getattr(response, "context_data", {}).get("confirm_form")
+        if confirm_form is not None:
+            request.session[UPLOAD_SESSION_KEY] = confirm_form.initial[
+                "import_file_name"
+            ]
+        return response
+
+    def process_import(self, request, **kwargs):
+        name = request.POST.get("import_file_name", "")
+        if not name or name != request.session.get(UPLOAD_SESSION_KEY):
+            # Confirm only the file this user previewed, nothing else on the disk.
+            return self.back_to_import(
+                request, _("Upload the file again: it was not previewed here.")
+            )
+        try:
+            response = super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            return self.back_to_import(
+                request, _("The uploaded file is no longer there; upload it again.")
+            )
+        request.session.pop(UPLOAD_SESSION_KEY, None)
+        return response
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            return self.back_to_import(
+                request,
+                _(
+                    "Nothing was imported: some rows no longer pass the checks "
+                    "(figures may have been added meanwhile). Upload the file again "
+                    "to see which."
+                ),
+            )
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        count = result.totals[RowResult.IMPORT_TYPE_NEW]
+        messages.success(
+            request,
+            ngettext(
+                "Saved %(count)s new snapshot of figures.",
+                "Saved %(count)s new snapshots of figures.",
+                count,
+            )
+            % {"count": count},
+        )
+
+    def back_to_import(self, request, message: str) -> HttpResponseRedirect:
+        messages.error(request, message)
+        return HttpResponseRedirect(reverse("admin:clusters_membershipsnapshot_import"))
+
+
+def template_year(value: str | None) -> int:
+    """The year asked for, if it is one the figures may have, else the next one."""
+    try:
+        year = int(value or "")
+    except ValueError:
+        return next_figures_year()
+    return year if EARLIEST_YEAR <= year <= LATEST_YEAR else next_figures_year()
+
+
+class ClusterExportForm(SelectableFieldsExportForm):
+    """Column choices labelled with the columns' translated headers."""
+
+    def _get_field_label(self, resource, field_name):
+        return capfirst(resource.fields[field_name].column_name)
+
+
+class ClusterExportMixin(ExportMixin):
+    """Export of the cluster list as filtered, to CSV or XLSX, for any staff member
+    who may see the clusters."""
+
+    resource_classes = [ClusterExportResource]
+    formats = FORMATS
+    export_form_class = ClusterExportForm
+    import_export_change_list_template = (
+        "admin/clusters/cluster/change_list_export.html"
+    )
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = (extra_context or {}) | {
+            "has_figures_import_permission": request.user.has_perm(
+                "clusters.add_membershipsnapshot"
+            )
+        }
+        return super().changelist_view(request, extra_context)
+
+    # import-export puts its list template in place of "admin/change_list.html";
+    # a template for this model's list ("admin/clusters/cluster/change_list.html")
+    # that others add stays in use, below the export button.
+    @property
+    def ie_base_change_list_template(self):
+        if self._ie_base_change_list_template != "admin/change_list.html":
+            return self._ie_base_change_list_template
+        opts = self.opts
+        return select_template(
+            [
+                f"admin/{opts.app_label}/{opts.model_name}/change_list.html",
+                f"admin/{opts.app_label}/change_list.html",
+                "admin/change_list.html",
+            ]
+        )
+
+    @ie_base_change_list_template.setter
+    def ie_base_change_list_template(self, value):
+        self._ie_base_change_list_template = value

@@ -1,0 +1,385 @@
+"""Spreadsheets for staff (django-import-export): yearly figures in, clusters out.
+
+`YearlyFiguresResource` reads one row per cluster and year (CSV or XLSX) and turns each
+row into a new membership snapshot. It never changes figures already on record: a year
+a cluster already has is refused, as is anything else that is not plainly right, with
+a message per row; the admin (clusters/admin_import.py) then saves nothing at all.
+
+`ClusterExportResource` writes the admin cluster list, as filtered, with each
+cluster's current figures.
+"""
+
+import re
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+from import_export.formats import base_formats
+from import_export.results import RowResult
+
+from clusters.models import EARLIEST_YEAR, LATEST_YEAR, Cluster, MembershipSnapshot
+
+COUNTS = (
+    "members",
+    "enterprises",
+    "business_environment_institutions",
+    "universities",
+)
+# Columns an upload must have; the sources may be left out.
+REQUIRED_COLUMNS = ("cluster", "year", *COUNTS)
+# A whole number as people type it: 1234, 1 234 (a space, or a no-break space).
+WHOLE_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)")
+# A spreadsheet would run a cell starting with these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def whole_number(value) -> int | None:
+    """A whole number from a spreadsheet cell (12, 12.0, "12", "1 234"), or None.
+
+    Raises ValueError for anything else, fractions included: a count is never
+    rounded silently.
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueError(value)
+    text = str(value).strip()
+    if not WHOLE_NUMBER.fullmatch(text):
+        raise ValueError(value)
+    return int(re.sub(r"\D", "", text)) * (-1 if text.startswith("-") else 1)
+
+
+class CountWidget(widgets.IntegerWidget):
+    """A count of members: a whole number, not negative, or blank (not reported)."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            number = whole_number(value)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a whole number.") % {"value": value}
+            ) from None
+        if number is not None and number < 0:
+            raise ValueError(
+                _("A count cannot be negative (%(value)s).") % {"value": number}
+            )
+        return number
+
+
+class YearWidget(widgets.IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            year = whole_number(value)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a year.") % {"value": value}
+            ) from None
+        if year is None:
+            raise ValueError(_("Give the year of the figures."))
+        if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+            raise ValueError(
+                _("The year must be between %(earliest)s and %(latest)s, not %(year)s.")
+                % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR, "year": year}
+            )
+        return year
+
+
+class ClusterKeyWidget(widgets.ForeignKeyWidget):
+    """A cluster by its key, as in the template file."""
+
+    def __init__(self):
+        super().__init__(Cluster, field="key")
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            raise ValueError(_("Give the cluster’s key."))
+        key = str(value).strip()
+        try:
+            return Cluster.objects.get(key=key)
+        except Cluster.DoesNotExist:
+            raise ValueError(
+                _("No cluster has the key “%(key)s”.") % {"key": key}
+            ) from None
+
+
+class SourceWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        return "" if is_blank(value) else str(value).strip()
+
+
+def spreadsheet_text(text: str) -> str:
+    """Text a spreadsheet shows as text, never runs as a formula (CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class SpreadsheetTextWidget(widgets.CharWidget):
+    def render(self, value, obj=None, **kwargs):
+        return spreadsheet_text("" if value is None else str(value))
+
+
+class CSV(base_formats.CSV):
+    """CSV with commas or semicolons: Excel in Polish saves with semicolons."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes) and self.encoding:
+            in_stream = in_stream.decode(self.encoding)
+        header = in_stream.split("\n", 1)[0]
+        delimiter = max(",;\t", key=header.count)
+        return super().create_dataset(in_stream, delimiter=delimiter, **kwargs)
+
+
+FORMATS = [CSV, base_formats.XLSX]
+
+
+def next_figures_year() -> int:
+    """The year a new round of figures is most likely for: the one after the latest
+    on record, or this year when there are none."""
+    latest = MembershipSnapshot.objects.order_by("-year").values_list("year", flat=True)
+    latest = latest.first()
+    year = latest + 1 if latest else timezone.localdate().year
+    return min(year, LATEST_YEAR)
+
+
+class PreviewCells(resources.Diff):
+    """The preview's cells as plain values: diff-match-patch's markup carries inline
+    styles, which the Content-Security-Policy blocks. Every row is new, so the new
+    values are the whole difference."""
+
+    def as_html(self):
+        return ["" if value is None else str(value) for value in self.right]
+
+
+class YearlyFiguresResource(resources.ModelResource):
+    cluster = fields.Field(
+        attribute="cluster", column_name="cluster", widget=ClusterKeyWidget()
+    )
+    # Shown in the template and the preview to tell the keys apart; never imported.
+    cluster_name = fields.Field(
+        attribute="cluster__name", column_name="cluster_name", readonly=True
+    )
+    year = fields.Field(attribute="year", column_name="year", widget=YearWidget())
+    members = fields.Field(
+        attribute="members", column_name="members", widget=CountWidget()
+    )
+    enterprises = fields.Field(
+        attribute="enterprises", column_name="enterprises", widget=CountWidget()
+    )
+    business_environment_institutions = fields.Field(
+        attribute="business_environment_institutions",
+        column_name="business_environment_institutions",
+        widget=CountWidget(),
+    )
+    universities = fields.Field(
+        attribute="universities", column_name="universities", widget=CountWidget()
+    )
+    source_pl = fields.Field(
+        attribute="source_pl", column_name="source_pl", widget=SourceWidget()
+    )
+    source_en = fields.Field(
+        attribute="source_en", column_name="source_en", widget=SourceWidget()
+    )
+
+    class Meta:
+        model = MembershipSnapshot
+        name = gettext_lazy("yearly figures")
+        fields = (
+            "cluster",
+            "cluster_name",
+            "year",
+            *COUNTS,
+            "source_pl",
+            "source_en",
+        )
+        import_id_fields = ("cluster", "year")
+        # Every row is a new snapshot; an existing year is refused, never updated.
+        force_init_instance = True
+        # The model's own checks (parts within members, the year's range) per row.
+        clean_model_instances = True
+        use_transactions = True
+        report_skipped = False
+
+    def get_diff_class(self):
+        return PreviewCells
+
+    def get_user_visible_fields(self):
+        return [
+            field for field in super().get_user_visible_fields() if not field.readonly
+        ]
+
+    def before_import(self, dataset, **kwargs):
+        self.seen = set()
+        headers = ["" if h is None else str(h).strip() for h in dataset.headers or []]
+        if dataset.headers:
+            dataset.headers = headers
+        known = {field.column_name for field in self.fields.values()}
+        missing = [column for column in REQUIRED_COLUMNS if column not in headers]
+        unknown = [header for header in headers if header and header not in known]
+        problems = []
+        if missing:
+            problems.append(
+                _("The file lacks these columns: %(columns)s.")
+                % {"columns": ", ".join(missing)}
+            )
+        if unknown:
+            problems.append(
+                _("The file has columns this import does not know: %(columns)s.")
+                % {"columns": ", ".join(unknown)}
+            )
+        if problems:
+            problems.append(_("Download the template to see the columns."))
+            raise ValueError(" ".join(problems))
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if all(is_blank(value) for value in row.values()):
+            row_result = self.get_row_result_class()()
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return row_result
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "cluster" not in errors and "year" not in errors:
+            refusal = self.refuse_existing(instance)
+            if refusal:
+                errors["year"] = ValidationError(refusal)
+        if errors:
+            raise ValidationError(errors)
+
+    def refuse_existing(self, snapshot: MembershipSnapshot) -> str:
+        """Why the row's cluster and year cannot be added, or ""."""
+        pair = (snapshot.cluster_id, snapshot.year)
+        names = {"cluster": snapshot.cluster.key, "year": snapshot.year}
+        if pair in self.seen:
+            return (
+                _("The file gives figures for %(cluster)s in %(year)s more than once.")
+                % names
+            )
+        self.seen.add(pair)
+        if MembershipSnapshot.objects.filter(
+            cluster_id=snapshot.cluster_id, year=snapshot.year
+        ).exists():
+            return (
+                _(
+                    "Figures for %(year)s already exist for %(cluster)s; "
+                    "edit them in the cluster."
+                )
+                % names
+            )
+        return ""
+
+    def template(self, year: int, **kwargs) -> tablib.Dataset:
+        """The upload template: a row for every active cluster without figures for
+        `year`, with its key and year filled in."""
+        taken = MembershipSnapshot.objects.filter(year=year).values("cluster")
+        clusters = (
+            Cluster.objects.filter(status=Cluster.Status.ACTIVE)
+            .exclude(pk__in=taken)
+            .order_by("key")
+        )
+        return self.export(
+            [MembershipSnapshot(cluster=cluster, year=year) for cluster in clusters],
+            **kwargs,
+        )
+
+
+LATEST_FIGURES = ("year", *COUNTS)
+
+
+def with_latest_figures(queryset: QuerySet) -> QuerySet:
+    """Annotate clusters with their latest snapshot's year and counts."""
+    latest = MembershipSnapshot.objects.filter(cluster=OuterRef("pk")).order_by("-year")
+    return queryset.annotate(
+        **{
+            f"figures_{name}": Subquery(latest.values(name)[:1])
+            for name in LATEST_FIGURES
+        }
+    )
+
+
+def _count(name: str, label) -> fields.Field:
+    return fields.Field(
+        attribute=f"figures_{name}", column_name=label, widget=widgets.IntegerWidget()
+    )
+
+
+class ClusterExportResource(resources.ModelResource):
+    key = fields.Field(attribute="key", column_name=gettext_lazy("key"))
+    name_pl = fields.Field(
+        attribute="name_pl",
+        column_name=gettext_lazy("name (Polish)"),
+        widget=SpreadsheetTextWidget(),
+    )
+    name_en = fields.Field(
+        attribute="name_en",
+        column_name=gettext_lazy("name (English)"),
+        widget=SpreadsheetTextWidget(),
+    )
+    year_established = fields.Field(
+        attribute="year_established",
+        column_name=gettext_lazy("year established"),
+        widget=widgets.IntegerWidget(),
+    )
+    status = fields.Field(column_name=gettext_lazy("status"))
+    is_published = fields.Field(column_name=gettext_lazy("published"))
+    figures_year = _count("year", gettext_lazy("figures for the year"))
+    members = _count("members", gettext_lazy("members"))
+    enterprises = _count("enterprises", gettext_lazy("enterprises"))
+    business_environment_institutions = _count(
+        "business_environment_institutions",
+        gettext_lazy("business environment institutions"),
+    )
+    universities = _count("universities", gettext_lazy("universities"))
+    highlands = fields.Field(column_name=gettext_lazy("Highlands"))
+    coordinators = fields.Field(column_name=gettext_lazy("coordinators"))
+
+    class Meta:
+        model = Cluster
+        name = gettext_lazy("clusters")
+        fields = (
+            "key",
+            "name_pl",
+            "name_en",
+            "year_established",
+            "status",
+            "is_published",
+            "figures_year",
+            *COUNTS,
+            "highlands",
+            "coordinators",
+        )
+        export_order = fields
+
+    def filter_export(self, queryset, **kwargs):
+        return with_latest_figures(queryset).prefetch_related(
+            "highlands", "coordinators"
+        )
+
+    def dehydrate_status(self, cluster):
+        return cluster.get_status_display()
+
+    def dehydrate_is_published(self, cluster):
+        return _("yes") if cluster.is_published else _("no")
+
+    def dehydrate_highlands(self, cluster):
+        return spreadsheet_text("; ".join(str(h) for h in cluster.highlands.all()))
+
+    def dehydrate_coordinators(self, cluster):
+        return spreadsheet_text("; ".join(str(c) for c in cluster.coordinators.all()))

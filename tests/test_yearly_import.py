@@ -1,0 +1,482 @@
+"""The yearly figures import: preview, per-row refusals, all or nothing, template."""
+
+import csv
+import io
+import re
+from http import HTTPStatus
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from clusters.models import MembershipSnapshot
+from clusters.resources import REQUIRED_COLUMNS
+from tests.admin_forms import form_values
+from tests.factories import make_cluster, make_snapshot
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = "/admin/clusters/membershipsnapshot/import/"
+CONFIRM_URL = "/admin/clusters/membershipsnapshot/process_import/"
+COLUMNS = [
+    "cluster",
+    "year",
+    "members",
+    "enterprises",
+    "business_environment_institutions",
+    "universities",
+    "source_pl",
+    "source_en",
+]
+FORMAT_INDEX = {"csv": "0", "xlsx": "1"}
+
+
+@pytest.fixture(autouse=True)
+def own_cache(settings, request):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+
+
+@pytest.fixture
+def staff(client, editor):
+    """An editor's browser, in English."""
+    client.force_login(editor)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def ict():
+    cluster = make_cluster(key="lublin-ict", name_en="Lublin ICT Cluster")
+    make_snapshot(cluster, year=2023, members=20, enterprises=15)
+    return cluster
+
+
+def csv_file(rows, columns=COLUMNS, delimiter=",") -> SimpleUploadedFile:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return SimpleUploadedFile("figures.csv", out.getvalue().encode())
+
+
+def xlsx_file(rows, columns=COLUMNS) -> SimpleUploadedFile:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(columns)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("figures.xlsx", out.getvalue())
+
+
+def upload(client, rows, kind="csv", **options):
+    make_file = csv_file if kind == "csv" else xlsx_file
+    return client.post(
+        IMPORT_URL,
+        {"format": FORMAT_INDEX[kind], "import_file": make_file(rows, **options)},
+    )
+
+
+def confirm(client, preview):
+    return client.post(CONFIRM_URL, form_values(preview.content.decode()))
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def assert_no_inline_code(html: str) -> None:
+    assert not re.search(r"\son[a-z]+\s*=", html)
+    assert not re.search(r"<script(?![^>]*\ssrc=)", html)
+    assert " style=" not in html and "<style" not in html
+
+
+# The template file
+
+
+def test_template_lists_active_clusters_with_the_next_year(staff, ict):
+    make_cluster(key="lublin-med")
+    make_cluster(key="closed", status="inactive")
+    response = staff.get(
+        reverse("admin:clusters_membershipsnapshot_template", args=["csv"])
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "text/csv"
+    assert 'filename="yearly-figures-2024.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(text(response))))
+    assert rows[0] == [
+        "cluster",
+        "cluster_name",
+        "year",
+        "members",
+        "enterprises",
+        "business_environment_institutions",
+        "universities",
+        "source_pl",
+        "source_en",
+    ]
+    assert [row[:3] for row in rows[1:]] == [
+        ["lublin-ict", "Lublin ICT Cluster", "2024"],
+        ["lublin-med", rows[2][1], "2024"],
+    ]
+    assert all(cell == "" for row in rows[1:] for cell in row[3:])
+
+
+def test_template_as_xlsx_for_a_chosen_year_leaves_out_clusters_with_figures(
+    staff, ict
+):
+    make_cluster(key="lublin-med")
+    make_snapshot(make_cluster(key="has-2030"), year=2030)
+    response = staff.get(
+        reverse("admin:clusters_membershipsnapshot_template", args=["xlsx"]),
+        {"year": "2030"},
+    )
+    assert response.status_code == HTTPStatus.OK
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert rows[0][:3] == ("cluster", "cluster_name", "year")
+    assert [(row[0], row[2]) for row in rows[1:]] == [
+        ("lublin-ict", 2030),
+        ("lublin-med", 2030),
+    ]
+
+
+def test_a_downloaded_template_filled_in_imports(staff, ict):
+    template = staff.get(
+        reverse("admin:clusters_membershipsnapshot_template", args=["xlsx"])
+    )
+    book = openpyxl.load_workbook(io.BytesIO(template.content))
+    book.active["D2"] = 31
+    book.active["E2"] = 26
+    out = io.BytesIO()
+    book.save(out)
+    preview = staff.post(
+        IMPORT_URL,
+        {"format": "1", "import_file": SimpleUploadedFile("t.xlsx", out.getvalue())},
+    )
+    assert "Confirm import" in text(preview)
+    confirm(staff, preview)
+    assert ict.snapshots.get(year=2024).members == 31
+
+
+def test_template_of_an_unknown_format_is_not_found(staff):
+    response = staff.get("/admin/clusters/membershipsnapshot/template.json")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_import_page_offers_both_templates_for_the_next_year(staff, ict):
+    page = text(staff.get(IMPORT_URL))
+    assert 'formaction="/admin/clusters/membershipsnapshot/template.csv"' in page
+    assert 'formaction="/admin/clusters/membershipsnapshot/template.xlsx"' in page
+    assert 'name="year" id="id_template_year" value="2024"' in page
+
+
+# Preview and confirmation
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_preview_shows_the_rows_and_saves_nothing(staff, ict, kind):
+    med = make_cluster(key="lublin-med")
+    rows = [
+        ["lublin-ict", 2024, 30, 25, 3, 2, "GUS", "Statistics Poland"],
+        ["lublin-med", 2024, 12, 10, "", "", "", ""],
+    ]
+    preview = upload(staff, rows, kind)
+    page = text(preview)
+    assert preview.status_code == HTTPStatus.OK
+    assert "Confirm import" in page
+    assert "<td>lublin-ict</td>" in page and "<td>Lublin ICT Cluster</td>" in page
+    assert "<td>30</td>" in page and "<td>Statistics Poland</td>" in page
+    assert "<td>lublin-med</td>" in page and "<td>12</td>" in page
+    assert list(MembershipSnapshot.objects.values_list("cluster__key", "year")) == [
+        ("lublin-ict", 2023)
+    ]
+    assert not med.snapshots.exists()
+    assert MembershipSnapshot.history.count() == 1
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_confirming_saves_dated_snapshots_and_the_chart_shows_the_year(
+    staff, editor, ict, kind
+):
+    preview = upload(staff, [["lublin-ict", 2024, 30, 25, 3, 2, "GUS", ""]], kind)
+    response = confirm(staff, preview)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == reverse(
+        "admin:clusters_membershipsnapshot_changelist"
+    )
+    snapshot = ict.snapshots.get(year=2024)
+    assert (snapshot.members, snapshot.enterprises, snapshot.universities) == (
+        30,
+        25,
+        2,
+    )
+    assert snapshot.source_pl == "GUS"
+    assert ict.snapshots.get(year=2023).members == 20
+    assert snapshot.history.get().history_user == editor
+    with translation.override("en"):
+        address = ict.get_absolute_url()
+    page = text(staff.get(address))
+    assert "Members in 2024" in page
+    assert "2024: 30 members, of which 25 enterprises" in page
+    assert re.search(r'<text class="chart-year"[^>]*>2024</text>', page)
+    assert re.search(r'<text class="chart-value"[^>]*>30</text>', page)
+
+
+def test_confirmation_reports_how_many_were_saved(staff, ict):
+    make_cluster(key="lublin-med")
+    preview = upload(
+        staff,
+        [["lublin-ict", 2024, 30, 25, 3, 2], ["lublin-med", 2024, 5, 5, 0, 0]],
+        columns=COLUMNS[:6],
+    )
+    response = staff.get(confirm(staff, preview)["Location"])
+    assert "Saved 2 new snapshots of figures." in text(response)
+
+
+def test_one_upload_covers_many_clusters(staff):
+    clusters = [make_cluster(key=f"cluster-{n}") for n in range(12)]
+    rows = [[c.key, 2025, 10 + n, n, 0, 0, "", ""] for n, c in enumerate(clusters)]
+    confirm(staff, upload(staff, rows))
+    assert MembershipSnapshot.objects.filter(year=2025).count() == 12
+
+
+def test_polish_excel_csv_with_semicolons_and_spaced_thousands_is_read(staff, ict):
+    rows = [["lublin-ict", "2024", "1 234", "1 000", "", ""]]
+    preview = upload(staff, rows, columns=COLUMNS[:6], delimiter=";")
+    confirm(staff, preview)
+    assert ict.snapshots.get(year=2024).members == 1234
+
+
+def test_blank_rows_are_left_out(staff, ict):
+    rows = [["", "", "", "", "", ""], ["lublin-ict", 2024, 30, 25, "", ""]]
+    confirm(staff, upload(staff, rows, "xlsx", columns=COLUMNS[:6]))
+    assert ict.snapshots.count() == 2
+
+
+def test_whole_numbers_stored_as_decimals_in_xlsx_are_accepted(staff, ict):
+    confirm(staff, upload(staff, [["lublin-ict", 2024.0, 30.0, 25, 1, 0]], "xlsx"))
+    assert ict.snapshots.get(year=2024).members == 30
+
+
+# Refusals: a message for the row, no confirmation, nothing saved
+
+
+REFUSALS = {
+    "unknown cluster": (
+        ["no-such-cluster", 2024, 30, 25, 0, 0],
+        "cluster",
+        "No cluster has the key “no-such-cluster”.",
+    ),
+    "negative count": (
+        ["lublin-ict", 2024, 30, -4, 0, 0],
+        "enterprises",
+        "A count cannot be negative (-4).",
+    ),
+    "part above the total": (
+        ["lublin-ict", 2024, 30, 31, 0, 0],
+        "enterprises",
+        "enterprises (31) cannot be more than the members (30).",
+    ),
+    "existing year": (
+        ["lublin-ict", 2023, 30, 25, 0, 0],
+        "year",
+        "Figures for 2023 already exist for lublin-ict; edit them in the cluster.",
+    ),
+    "year too early": (
+        ["lublin-ict", 1899, 30, 25, 0, 0],
+        "year",
+        "The year must be between 1900 and 2100, not 1899.",
+    ),
+    "year too late": (
+        ["lublin-ict", 2101, 30, 25, 0, 0],
+        "year",
+        "The year must be between 1900 and 2100, not 2101.",
+    ),
+    "not a number": (
+        ["lublin-ict", 2024, "thirty", 25, 0, 0],
+        "members",
+        "“thirty” is not a whole number.",
+    ),
+    "a fraction": (
+        ["lublin-ict", 2024, 30.5, 25, 0, 0],
+        "members",
+        "“30.5” is not a whole number.",
+    ),
+    "no year": (["lublin-ict", "", 30, 25, 0, 0], "year", "Give the year"),
+    "no cluster": (["", 2024, 30, 25, 0, 0], "cluster", "Give the cluster’s key."),
+}
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@pytest.mark.parametrize("case", REFUSALS)
+def test_a_bad_row_is_refused_with_its_message_and_nothing_is_saved(
+    staff, ict, case, kind
+):
+    make_cluster(key="lublin-med")
+    bad_row, column, message = REFUSALS[case]
+    good_row = ["lublin-med", 2024, 12, 10, 0, 0]
+    response = upload(staff, [good_row, bad_row], kind, columns=COLUMNS[:6])
+    page = text(response)
+    assert response.status_code == HTTPStatus.OK
+    assert "Some rows cannot be imported" in page
+    assert f"<tr><td>3</td><td><code>{column}</code></td><td>{message}" in page
+    assert "Confirm import" not in page
+    assert 'action="/admin/clusters/membershipsnapshot/process_import/"' not in page
+    assert MembershipSnapshot.objects.count() == 1
+
+
+def test_the_same_cluster_and_year_twice_in_one_file_is_refused(staff, ict):
+    rows = [["lublin-ict", 2024, 30, 25, 0, 0], ["lublin-ict", 2024, 31, 25, 0, 0]]
+    page = text(upload(staff, rows, columns=COLUMNS[:6]))
+    assert (
+        "<td>3</td><td><code>year</code></td>"
+        "<td>The file gives figures for lublin-ict in 2024 more than once." in page
+    )
+    assert MembershipSnapshot.objects.count() == 1
+
+
+def test_every_bad_row_is_listed_at_once(staff, ict):
+    rows = [
+        ["nope", 2024, 1, 1, 0, 0],
+        ["lublin-ict", 2024, 30, 25, 0, 0],
+        ["lublin-ict", 2023, -1, 1, 0, 0],
+    ]
+    page = text(upload(staff, rows, columns=COLUMNS[:6]))
+    assert "<tr><td>2</td><td><code>cluster</code></td>" in page
+    assert "<tr><td>4</td><td><code>members</code></td>" in page
+    assert "<tr><td>4</td><td><code>year</code></td>" in page
+    assert "<tr><td>3</td>" not in page
+
+
+def test_missing_and_unknown_columns_are_named(staff, ict):
+    columns = ["cluster", "year", "membrs", "enterprises"]
+    page = text(upload(staff, [["lublin-ict", 2024, 30, 25]], columns=columns))
+    assert "The file cannot be imported" in page
+    assert (
+        "The file lacks these columns: members, "
+        "business_environment_institutions, universities." in page
+    )
+    assert "The file has columns this import does not know: membrs." in page
+    assert "Confirm import" not in page
+    assert MembershipSnapshot.objects.count() == 1
+
+
+def test_a_file_in_another_format_than_chosen_is_refused_plainly(staff, ict):
+    response = staff.post(
+        IMPORT_URL,
+        {"format": "1", "import_file": csv_file([["lublin-ict", 2024, 1, 1, 0, 0]])},
+    )
+    assert "The file could not be read in the format chosen." in text(response)
+    assert MembershipSnapshot.objects.count() == 1
+
+
+def test_refusals_are_in_polish_for_polish_staff(client, editor, ict):
+    client.force_login(editor)
+    rows = [["nope", 2024, 30, 25, 0, 0], ["lublin-ict", 2023, 30, 25, 0, 0]]
+    page = text(upload(client, rows, columns=COLUMNS[:6]))
+    assert "Nie ma klastra o kluczu „nope”." in page
+    assert "Dane za 2023 dla lublin-ict już istnieją; popraw je w klastrze." in page
+
+
+# All or nothing, and only what was previewed
+
+
+def test_a_refusal_found_at_confirmation_saves_none_of_the_rows(staff, ict):
+    med = make_cluster(key="lublin-med")
+    preview = upload(
+        staff,
+        [["lublin-ict", 2024, 30, 25, 0, 0], ["lublin-med", 2024, 12, 10, 0, 0]],
+        columns=COLUMNS[:6],
+    )
+    assert "Confirm import" in text(preview)
+    make_snapshot(med, year=2024)  # someone adds these figures meanwhile
+    response = confirm(staff, preview)
+    assert response["Location"] == IMPORT_URL
+    assert not ict.snapshots.filter(year=2024).exists()
+    assert med.snapshots.get(year=2024).members == 10
+    assert "Nothing was imported" in text(staff.get(IMPORT_URL))
+
+
+def test_only_the_file_this_user_previewed_can_be_confirmed(staff, ict):
+    preview = upload(staff, [["lublin-ict", 2024, 30, 25, 0, 0]], columns=COLUMNS[:6])
+    data = form_values(text(preview))
+    data["import_file_name"] = ["/etc/passwd"]
+    response = staff.post(CONFIRM_URL, data)
+    assert response["Location"] == IMPORT_URL
+    assert MembershipSnapshot.objects.count() == 1
+    assert "it was not previewed here" in text(staff.get(IMPORT_URL))
+
+
+def test_a_confirmed_file_cannot_be_confirmed_twice(staff, ict):
+    preview = upload(staff, [["lublin-ict", 2024, 30, 25, 0, 0]], columns=COLUMNS[:6])
+    confirm(staff, preview)
+    assert confirm(staff, preview)["Location"] == IMPORT_URL
+    assert ict.snapshots.count() == 2
+
+
+# Who may import
+
+
+def test_publishers_import_too(client, publisher, ict):
+    client.force_login(publisher)
+    preview = upload(client, [["lublin-ict", 2024, 30, 25, 0, 0]], columns=COLUMNS[:6])
+    confirm(client, preview)
+    assert ict.snapshots.filter(year=2024).exists()
+
+
+def test_staff_without_the_permission_cannot_import(client, ict):
+    user = User.objects.create_user("visitor", password="unused-Password-1")
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    assert client.get(IMPORT_URL).status_code == HTTPStatus.FORBIDDEN
+    response = upload(client, [["lublin-ict", 2024, 30, 25, 0, 0]], columns=COLUMNS[:6])
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    template = reverse("admin:clusters_membershipsnapshot_template", args=["csv"])
+    assert client.get(template).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_figures_list_is_read_only_and_offers_the_import(staff, ict):
+    page = text(staff.get(reverse("admin:clusters_membershipsnapshot_changelist")))
+    assert f"<a href='{IMPORT_URL}' class=\"import_link\">" in page
+    assert "/admin/clusters/membershipsnapshot/add/" not in page
+    cluster_url = reverse("admin:clusters_cluster_change", args=[ict.pk])
+    assert f'<a href="{cluster_url}">Lublin ICT Cluster</a>' in page
+
+
+def test_cluster_list_links_to_the_import(staff):
+    page = text(staff.get(reverse("admin:clusters_cluster_changelist")))
+    assert f'<a href="{IMPORT_URL}" class="import_link">Import yearly figures</a>' in (
+        page
+    )
+
+
+# The Content-Security-Policy: no inline script, handler or style
+
+
+def test_import_pages_carry_no_inline_code(staff, ict):
+    pages = [
+        staff.get(IMPORT_URL),
+        staff.get(reverse("admin:clusters_membershipsnapshot_changelist")),
+        upload(staff, [["lublin-ict", 2024, 30, 25, 0, 0]], columns=COLUMNS[:6]),
+        upload(staff, [["nope", 2024, 30, 25, 0, 0]], columns=COLUMNS[:6]),
+        upload(staff, [["lublin-ict", 2024]], columns=["cluster", "year"]),
+    ]
+    for response in pages:
+        assert response.status_code == HTTPStatus.OK
+        assert "Content-Security-Policy" in response.headers
+        assert_no_inline_code(text(response))
+
+
+def test_required_columns_are_what_the_template_offers():
+    assert set(REQUIRED_COLUMNS) <= set(COLUMNS)
