@@ -165,11 +165,12 @@ class PreviewAdminMixin:
 
     @admin.display(description=_("preview"))
     def preview(self, obj):
+        # The visible code starts the accessible name (WCAG 2.5.3, label in name).
         return format_html_join(
             " · ",
-            '<a href="{}" aria-label="{}">{}</a>',
+            '<a href="{}">{}<span class="visually-hidden"> – {}</span></a>',
             (
-                (link["url"], link["label"], link["code"].upper())
+                (link["url"], link["code"].upper(), link["label"])
                 for link in self.preview_links(obj.pk)
             ),
         )

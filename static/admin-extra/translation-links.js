@@ -1,9 +1,15 @@
 // Opens a change form at a field in a language, from the "Translations" page:
 // #translate=en&field=name, or for an inline row #translate=en&field=text&inline=items&pk=7.
-// Runs on "load", after django-modeltranslation has built its language tabs.
+// Runs once django-modeltranslation has built its language tabs: in a ready handler
+// of the jQuery it uses, queued after its own (jQuery runs ready handlers later than
+// the window's "load" event at times).
 "use strict";
 
-window.addEventListener("load", function () {
+(window.jQuery || window.django.jQuery)(function () {
+  window.setTimeout(openField, 0);
+});
+
+function openField() {
   var params = new URLSearchParams(window.location.hash.slice(1));
   var language = params.get("translate");
   var fieldName = params.get("field");
@@ -37,4 +43,4 @@ window.addEventListener("load", function () {
     field.scrollIntoView({ block: "center" });
     field.focus({ preventScroll: true });
   }
-});
+}

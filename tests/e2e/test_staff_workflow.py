@@ -1,0 +1,86 @@
+"""The staff pages work in a real browser under the strict CSP: the dashboard, the
+translations page and its links into the form, the content-quality report, the
+preview and the history."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from clusters.models import Cluster
+from tests.e2e.pages import SHOWCASE_CLUSTER
+
+pytestmark = pytest.mark.browser
+
+
+def focused_id(page, attempts: int = 50) -> str:
+    """The focused element's id, once the page's "load" handlers have run.
+
+    Polled from here: Playwright's own polling evaluates strings, which the CSP
+    forbids, and its focus check needs a window with focus, which headless lacks.
+    """
+    for _attempt in range(attempts):
+        focused = page.evaluate("() => document.activeElement.id")
+        if focused:
+            return focused
+        page.wait_for_timeout(100)
+    return ""
+
+
+def staff_pages() -> dict[str, str]:
+    cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
+    return {
+        "dashboard": reverse("admin:index"),
+        "translations": reverse("admin:clusters_translations"),
+        "quality": reverse("admin:clusters_quality"),
+        "preview": reverse("admin:clusters_cluster_preview", args=[cluster.pk, "en"]),
+        "history": reverse("admin:clusters_cluster_history", args=[cluster.pk]),
+    }
+
+
+@pytest.mark.parametrize(
+    "name", ["dashboard", "translations", "quality", "preview", "history"]
+)
+def test_staff_page_breaks_no_csp_rule(context, page, console, sign_in, name):
+    sign_in(context, "editor")
+    url = staff_pages()[name]
+    failed = []
+    page.on(
+        "response",
+        lambda response: (
+            failed.append(response.url) if response.status >= 400 else None
+        ),
+    )
+    response = page.goto(url, wait_until="networkidle")
+    assert response.status == 200, url
+    assert not console.csp_violations(), f"{url}: {console.csp_violations()}"
+    assert not failed, f"{url}: {failed}"  # stylesheets and scripts all load
+
+
+def test_preview_banner_is_visible(context, page, sign_in):
+    sign_in(context, "editor")
+    page.goto(staff_pages()["preview"])
+    banner = page.locator(".preview-banner")
+    assert banner.is_visible()
+    assert "Podgląd" in banner.inner_text()
+
+
+def test_translation_link_opens_the_field_in_its_language(context, page, sign_in):
+    sign_in(context, "editor")
+    cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
+    change = reverse("admin:clusters_cluster_change", args=[cluster.pk])
+    page.goto(f"{change}#translate=en&field=membership_conditions", wait_until="load")
+    assert focused_id(page) == "id_membership_conditions_en"
+    expect(page.locator("#id_membership_conditions_en")).to_be_visible()
+    assert page.locator("#modeltranslation-main-switch").input_value() == "1"
+
+
+def test_translation_link_opens_an_inline_row(context, page, sign_in):
+    sign_in(context, "editor")
+    cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
+    item = cluster.items.order_by("kind", "order").last()
+    change = reverse("admin:clusters_cluster_change", args=[cluster.pk])
+    page.goto(f"{change}#translate=pl&field=text&inline=items&pk={item.pk}")
+    row = page.locator(f'input[name^="items-"][name$="-id"][value="{item.pk}"]')
+    prefix = row.get_attribute("name").removesuffix("id")
+    assert focused_id(page) == f"id_{prefix}text_pl"
+    expect(page.locator(f"#id_{prefix}text_pl")).to_be_visible()
