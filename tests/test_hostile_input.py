@@ -225,9 +225,8 @@ def test_generated_paths_never_give_a_server_error(visitor, prefix, segment, sla
 def test_generated_form_data_never_gives_a_server_error(
     visitor, address, method, data, urlencoded
 ):
-    client = visitor
     if urlencoded:
-        response = client.generic(
+        response = visitor.generic(
             method,
             address,
             urlencode(data),
@@ -237,9 +236,9 @@ def test_generated_form_data_never_gives_a_server_error(
         fields = {}
         for name, value in data:
             fields.setdefault(name, []).append(value)
-        response = client.post(address, fields)
+        response = visitor.post(address, fields)
     else:
-        response = client.generic(method, address, urlencode(data).encode())
+        response = visitor.generic(method, address, urlencode(data).encode())
     assert_no_server_error(response, f"{method} {address} {data!r}")
 
 
