@@ -69,8 +69,9 @@ class Command(BaseCommand):
         if path.suffix != ".json":
             raise CommandError(f"{path}: the backup file's name must end in .json.")
         named, kept, history = backed_up_models()
+        outermost = not connection.in_atomic_block
         with transaction.atomic():
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and outermost:
                 # One consistent snapshot of every table, while staff keep working.
                 with connection.cursor() as cursor:
                     cursor.execute(
