@@ -205,6 +205,7 @@ def generate(size: int, seed: int = 7) -> None:
         (Membership, memberships),
     ]:
         model.objects.bulk_create(rows, batch_size=2000)
+    Cluster.objects.refresh_current_figures()  # bulk inserts skip save()
 
     Page.objects.bulk_create(
         Page(

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
@@ -106,19 +105,7 @@ class ClusterAdmin(ClusterExportMixin, PublishableAdmin):
     ]
 
     def get_queryset(self, request):
-        latest = MembershipSnapshot.objects.filter(cluster=OuterRef("pk")).order_by(
-            "-year"
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(current_members=Subquery(latest.values("members")[:1]))
-            .prefetch_related("highlands")
-        )
-
-    @admin.display(description=_("members"), ordering="current_members")
-    def current_members(self, obj):
-        return obj.current_members
+        return super().get_queryset(request).prefetch_related("highlands")
 
     @admin.display(description=_("Highlands"))
     def highland_names(self, obj):
@@ -130,8 +117,11 @@ class ClusterAdmin(ClusterExportMixin, PublishableAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Coordinators are only saved now, and they are part of the search text.
-        Cluster.objects.filter(pk=form.instance.pk).refresh_search_text()
+        # Coordinators are only saved now, and they are part of the search text;
+        # snapshots too, and the latest one gives the current figures.
+        saved = Cluster.objects.filter(pk=form.instance.pk)
+        saved.refresh_search_text()
+        saved.refresh_current_figures()
 
 
 @admin.register(Coordinator)

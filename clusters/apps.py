@@ -8,6 +8,7 @@ class ClustersConfig(AppConfig):
 
     def ready(self):
         from clusters import history, signals  # noqa: F401 (connects the receiver)
+        from clusters.models import CURRENT_FIGURES
 
         history.register_models(
             "Coordinator",
@@ -24,5 +25,6 @@ class ClustersConfig(AppConfig):
             "Cluster",
             app_label=self.label,
             m2m_fields=["coordinators", "highlands"],
-            excluded_fields=["search_name", "search_text"],
+            # Derived from other rows, and recomputed on every save.
+            excluded_fields=["search_name", "search_text", *CURRENT_FIGURES],
         )

@@ -1,10 +1,9 @@
 """The directory's filters: search, facets with result counts, sorting.
 
-`ClusterFilter(data).qs` is ready for a list page: published clusters only, the current
-membership figures annotated (`current_year`, `current_members`, `current_enterprises`,
-`current_business_environment_institutions`, `current_universities`), Highlands and
-coordinators prefetched, ordered. Every choice's label carries the number of results
-it would give with the other filters applied, counted in one query per facet.
+`ClusterFilter(data).qs` is ready for a list page: published clusters only (each with
+its current figures, stored on the cluster), Highlands and coordinators prefetched,
+ordered. Every choice's label carries the number of results it would give with the
+other filters applied; they, and the number of results, come from two queries.
 """
 
 from functools import cache
@@ -14,14 +13,13 @@ from django import forms
 from django.db import connections
 from django.db.models import (
     Case,
+    CharField,
     Count,
     F,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -29,8 +27,14 @@ from django.db.models.functions import Coalesce, Collate, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import EARLIEST_YEAR, LATEST_YEAR, Cluster, MembershipSnapshot
-from clusters.search import normalise
+from clusters.models import (
+    CURRENT_FIGURES,
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    Cluster,
+    Coordinator,
+)
+from clusters.search import close_words, normalise, vocabulary
 from clusters.templatetags.public import translated_text
 from ecosystems.models import Highland
 
@@ -39,14 +43,6 @@ MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 10
 # What may come just before a word in a name: "Eco-Energy", "Klaster „Lubelski”".
 WORD_STARTS = (" ", "-", "(", "„", '"', "/")
-
-CURRENT_FIGURES = {
-    "current_year": "year",
-    "current_members": "members",
-    "current_enterprises": "enterprises",
-    "current_business_environment_institutions": "business_environment_institutions",
-    "current_universities": "universities",
-}
 
 SIZE_BANDS = {
     "1-19": Q(current_members__gte=1, current_members__lte=19),
@@ -84,20 +80,23 @@ YEAR_BANDS = [
 ]
 
 FACET_LABEL = _("%(label)s (%(count)s)")
+# What a list page shows of a cluster; its long texts are left in the database.
+LISTED_FIELDS = (
+    "key",
+    "name_pl",
+    "name_en",
+    "slug_pl",
+    "slug_en",
+    "year_established",
+    "status",
+    "parent",
+    *CURRENT_FIGURES,
+)
+# The filters a facet's counts leave out: by default the facet's own.
+FACET_FILTERS = {"year": ("year_from", "year_to")}
 
 # Collations for sorting names as people expect, where the database has them.
 ICU_COLLATIONS = {"pl": "pl-x-icu", "en": "und-x-icu"}
-
-
-def with_current_figures(queryset: QuerySet) -> QuerySet:
-    """Annotate each cluster with its latest membership snapshot's figures."""
-    latest = MembershipSnapshot.objects.filter(cluster=OuterRef("pk")).order_by("-year")
-    return queryset.annotate(
-        **{
-            name: Subquery(latest.values(field)[:1])
-            for name, field in CURRENT_FIGURES.items()
-        }
-    )
 
 
 def language_pair() -> tuple[str, str]:
@@ -122,6 +121,7 @@ def name_as_shown(alias: str = "default"):
         NullIf(f"name_{language}", Value("")),
         NullIf(f"name_{other}", Value("")),
         Value(""),
+        output_field=CharField(),
     )
     collation = ICU_COLLATIONS[language]
     if connections[alias].vendor == "postgresql" and _has_collation(alias, collation):
@@ -129,36 +129,96 @@ def name_as_shown(alias: str = "default"):
     return expression
 
 
-def search(queryset: QuerySet, text: str) -> QuerySet:
-    """Keep clusters matching every word, ranked by where the words match.
+def in_highland(pk: int) -> Q:
+    """Clusters of the Highland, as a subquery: no row is repeated, nothing joined."""
+    links = Cluster.highlands.through.objects.filter(highland_id=pk)
+    return Q(pk__in=links.values("cluster_id"))
 
-    `search_rank` is 0 when every word starts a word of a name (or other name), 1 when
-    every word is inside the names, 2 when some word is only in the other text.
+
+class Search:
+    """The words of a directory search, and how they match.
+
+    Exact first: every word is in the text. When that finds nothing, a word also
+    matches a name's word like it, a typo away ("biotechnologiczy" finds
+    "Biotechnologiczny"): by trigram word similarity on PostgreSQL (pg_trgm, answered
+    from the names' trigram index), by close matches among the names' words elsewhere.
+    Names only: word similarity against every cluster's long text would take seconds
+    at ten thousand clusters, since the index can only narrow it down so far.
     """
-    words = normalise(text).split()[:MAX_QUERY_WORDS]
-    if not words:
-        return queryset
-    for word in words:
-        queryset = queryset.filter(search_text__contains=word)
-    at_word_start = Q(
-        *(
-            Q(
-                Q(search_name__startswith=word),
-                *(Q(search_name__contains=start + word) for start in WORD_STARTS),
-                _connector=Q.OR,
+
+    def __init__(self, text: str, queryset: QuerySet):
+        self.text = text
+        self.words = normalise(text).split()[:MAX_QUERY_WORDS]
+        self.vendor = connections[queryset.db].vendor
+        self.similar = {}
+        self.fuzzy = bool(self.words) and not self.exact(queryset).exists()
+        if self.fuzzy and self.vendor != "postgresql":
+            known = vocabulary(queryset.values_list("search_name", flat=True))
+            self.similar = {word: close_words(word, known) for word in self.words}
+
+    def filter(self, queryset: QuerySet) -> QuerySet:
+        if not self.words:
+            return queryset
+        return self.similar_to(queryset) if self.fuzzy else self.exact(queryset)
+
+    def exact(self, queryset: QuerySet) -> QuerySet:
+        """Keep clusters with every word, ranked by where the words are.
+
+        `search_rank` is 0 when every word starts a word of a name (or other name), 1
+        when every word is inside the names, 2 when some word is only in other text.
+        """
+        words = self.words
+        for word in words:
+            queryset = queryset.filter(search_text__contains=word)
+        at_word_start = Q(
+            *(
+                Q(
+                    Q(search_name__startswith=word),
+                    *(Q(search_name__contains=start + word) for start in WORD_STARTS),
+                    _connector=Q.OR,
+                )
+                for word in words
             )
-            for word in words
         )
-    )
-    in_names = Q(*(Q(search_name__contains=word) for word in words))
-    return queryset.annotate(
-        search_rank=Case(
-            When(at_word_start, then=Value(0)),
-            When(in_names, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
+        in_names = Q(*(Q(search_name__contains=word) for word in words))
+        return queryset.annotate(
+            search_rank=Case(
+                When(at_word_start, then=Value(0)),
+                When(in_names, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
         )
-    )
+
+    def like_in_names(self, word: str) -> Q:
+        """A name holds `word` or a word like it."""
+        if self.vendor == "postgresql":
+            return Q(search_name__contains=word) | Q(
+                search_name__trigram_word_similar=word
+            )
+        return Q(
+            *(
+                Q(search_name__contains=close)
+                for close in [word, *self.similar.get(word, [])]
+            ),
+            _connector=Q.OR,
+        )
+
+    def similar_to(self, queryset: QuerySet) -> QuerySet:
+        """Keep clusters with every word in their text or one like it in their names;
+        ranked 1 when every word is (like one) in the names, else 2."""
+        for word in self.words:
+            queryset = queryset.filter(
+                Q(search_text__contains=word) | self.like_in_names(word)
+            )
+        in_names = Q(*(self.like_in_names(word) for word in self.words))
+        return queryset.annotate(
+            search_rank=Case(
+                When(in_names, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
 
 
 def option_label(highland: Highland) -> str:
@@ -269,7 +329,7 @@ class ClusterFilter(django_filters.FilterSet):
         if queryset is None:
             queryset = Cluster.objects.all()
         # published() checks the schedule too: a cluster appears when it is due.
-        queryset = with_current_figures(queryset.published())
+        queryset = queryset.published()
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.highlands = list(Highland.objects.published())
         _language, other = language_pair()
@@ -286,9 +346,12 @@ class ClusterFilter(django_filters.FilterSet):
             ],
             aliases=aliases,
         )
-        # Filled in with the form: {facet: {choice: count}}, and the year bands.
+        # Filled in with the form: {facet: {choice: count}}, the year bands, and the
+        # number of results (None until counted).
         self.facet_counts = {}
         self.year_bands = []
+        self.result_count = None
+        self._search = None
 
     @property
     def form(self):
@@ -301,25 +364,56 @@ class ClusterFilter(django_filters.FilterSet):
     @property
     def qs(self):
         if not hasattr(self, "_list_qs"):
-            self._list_qs = self.order(super().qs).prefetch_related(
-                Prefetch("highlands", queryset=Highland.objects.published()),
-                "coordinators",
-            )
+            self._list_qs = self.order(super().qs)
         return self._list_qs
+
+    def rows(self, keys: list[int]) -> list[Cluster]:
+        """The clusters of `keys` in that order, as a list page shows them: each with
+        its published Highlands (`shown_highlands`) and its coordinators
+        (`shown_coordinators`). Three queries, whatever the number of keys."""
+        clusters = (
+            Cluster.objects.filter(pk__in=keys)
+            .only(*LISTED_FIELDS)
+            .prefetch_related(
+                Prefetch(
+                    "coordinators",
+                    queryset=Coordinator.objects.only("key", "name_pl", "name_en"),
+                    to_attr="shown_coordinators",
+                )
+            )
+        )
+        by_key = {cluster.pk: cluster for cluster in clusters}
+        # The Highlands are the filter's own published ones, in their order.
+        highlands = {highland.pk: highland for highland in self.highlands}
+        links = set(
+            Cluster.highlands.through.objects.filter(
+                cluster_id__in=keys, highland_id__in=highlands
+            ).values_list("cluster_id", "highland_id")
+        )
+        for cluster in by_key.values():
+            cluster.shown_highlands = [
+                highland
+                for pk, highland in highlands.items()
+                if (cluster.pk, pk) in links
+            ]
+        return [by_key[key] for key in keys if key in by_key]
 
     # Filter methods.
 
     def filter_search(self, queryset, name, value):
-        return search(queryset, value)
+        # Decided once (one query) for the results and the counts alike.
+        if self._search is None or self._search.text != value:
+            self._search = Search(value, self.queryset)
+        return self._search.filter(queryset)
 
     def filter_highland(self, queryset, name, value):
-        return queryset.filter(highlands=self.highland_pks[value])
+        return queryset.filter(self.condition(name, value))
 
     def filter_size(self, queryset, name, value):
-        return queryset.filter(SIZE_BANDS[value])
+        return queryset.filter(self.condition(name, value))
 
     def filter_has_universities(self, queryset, name, value):
-        return queryset.filter(HAS_UNIVERSITIES[value])
+        return queryset.filter(self.condition(name, value))
 
     def filter_nothing(self, queryset, name, value):
         return queryset
@@ -365,42 +459,83 @@ class ClusterFilter(django_filters.FilterSet):
             return queryset.order_by("search_rank", *by_name)
         return queryset.order_by(*by_name)
 
-    def filtered_without(self, *excluded: str) -> QuerySet:
-        """The results with every valid filter applied except `excluded`."""
-        queryset = self.queryset.all()
-        for name, value in self.valid_values().items():
-            if name not in excluded and name != "sort":
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
+    def condition(self, name: str, value) -> Q:
+        """The filter `name` set to `value`, as a condition on a cluster."""
+        if name == "highland":
+            return in_highland(self.highland_pks[value])
+        if name == "size":
+            return SIZE_BANDS[value]
+        if name == "has_universities":
+            return HAS_UNIVERSITIES[value]
+        declared = self.filters[name]
+        return Q(**{f"{declared.field_name}__{declared.lookup_expr}": value})
 
     def facet_conditions(self) -> dict[str, dict[str, Q]]:
-        return {
-            "highland": {
-                slug: Q(highlands=pk) for slug, pk in self.highland_pks.items()
-            },
-            "size": SIZE_BANDS,
-            "has_universities": HAS_UNIVERSITIES,
-            "status": {value: Q(status=value) for value in Cluster.Status.values},
-        }
-
-    def add_facet_counts(self, form) -> None:
-        for name, conditions in self.facet_conditions().items():
-            counts = self.count(self.filtered_without(name), conditions)
-            self.facet_counts[name] = counts
-            field = form.fields[name]
-            field.choices = [
-                (value, FACET_LABEL % {"label": label, "count": counts.get(value, 0)})
-                for value, label in self.filters[name].extra["choices"]
-            ]
-        conditions = {}
+        """{facet: {choice: condition}} but the Highlands; "year" holds the bands."""
+        years = {}
         for index, (start, end, _label) in enumerate(YEAR_BANDS):
             condition = Q()
             if start is not None:
                 condition &= Q(year_established__gte=start)
             if end is not None:
                 condition &= Q(year_established__lte=end)
-            conditions[str(index)] = condition
-        counts = self.count(self.filtered_without("year_from", "year_to"), conditions)
+            years[str(index)] = condition
+        return {
+            "size": SIZE_BANDS,
+            "has_universities": HAS_UNIVERSITIES,
+            "status": {value: Q(status=value) for value in Cluster.Status.values},
+            "year": years,
+        }
+
+    def add_facet_counts(self, form) -> None:
+        """Count each facet's choices with the other filters applied, in two queries.
+
+        The search narrows everything. One pass over its results (with the Highland
+        filter, which every other facet keeps) counts the other facets' choices, each
+        count's own condition carrying the remaining filters, and the results besides;
+        one grouped query counts the Highlands' choices.
+        """
+        values = self.valid_values()
+        applied = {
+            name: self.condition(name, value)
+            for name, value in values.items()
+            if name not in ("q", "sort", "highland")
+        }
+        results = self.queryset.all()
+        if "q" in values:
+            results = self.filters["q"].filter(results, values["q"])
+        narrowed = results
+        if "highland" in values:
+            narrowed = results.filter(self.condition("highland", values["highland"]))
+        aliases = {}
+        aggregates = {"results": Count("pk", filter=Q(*applied.values()))}
+        for facet, conditions in self.facet_conditions().items():
+            own = FACET_FILTERS.get(facet, (facet,))
+            others = Q(*(c for name, c in applied.items() if name not in own))
+            for value, condition in conditions.items():
+                alias = f"facet_{len(aliases)}"
+                aliases[alias] = (facet, value)
+                aggregates[alias] = Count("pk", filter=others & condition)
+        totals = narrowed.order_by().aggregate(**aggregates)
+        self.result_count = totals["results"]
+        for alias, (facet, value) in aliases.items():
+            self.facet_counts.setdefault(facet, {})[value] = totals[alias]
+        by_highland = dict(
+            results.filter(*applied.values(), highlands__in=self.highland_pks.values())
+            .order_by()
+            .values_list("highlands")
+            .annotate(Count("pk"))
+        )
+        self.facet_counts["highland"] = {
+            slug: by_highland.get(pk, 0) for slug, pk in self.highland_pks.items()
+        }
+        for name in ("highland", "size", "has_universities", "status"):
+            counts = self.facet_counts[name]
+            form.fields[name].choices = [
+                (value, FACET_LABEL % {"label": label, "count": counts.get(value, 0)})
+                for value, label in self.filters[name].extra["choices"]
+            ]
+        counts = self.facet_counts.pop("year")
         self.year_bands = [
             {
                 "year_from": start,
@@ -410,17 +545,3 @@ class ClusterFilter(django_filters.FilterSet):
             }
             for index, (start, end, label) in enumerate(YEAR_BANDS)
         ]
-
-    @staticmethod
-    def count(queryset: QuerySet, conditions: dict[str, Q]) -> dict[str, int]:
-        """How many of `queryset` meet each condition, in one query."""
-        if not conditions:
-            return {}
-        keys = {f"facet_{index}": value for index, value in enumerate(conditions)}
-        totals = queryset.order_by().aggregate(
-            **{
-                alias: Count("pk", filter=conditions[value], distinct=True)
-                for alias, value in keys.items()
-            }
-        )
-        return {value: totals[alias] for alias, value in keys.items()}

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -12,10 +12,29 @@ from clusters.publishing import (
     unique_per_language,
 )
 from clusters.search import normalise
+from lublin.caching import bump_content_version
 
 PLAIN_TEXT_HELP = _("Plain text; a blank line starts a new paragraph.")
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
+# A cluster's current figures, copied from its latest snapshot: {cluster field: snapshot
+# field}. Stored so the directory filters, sorts and counts them as plain columns.
+CURRENT_FIGURES = {
+    "current_year": "year",
+    "current_members": "members",
+    "current_enterprises": "enterprises",
+    "current_business_environment_institutions": "business_environment_institutions",
+    "current_universities": "universities",
+}
+
+
+def latest_snapshot_figures() -> dict[str, Subquery]:
+    """The latest snapshot's figures, as expressions on a cluster queryset."""
+    latest = MembershipSnapshot.objects.filter(cluster=OuterRef("pk")).order_by("-year")
+    return {
+        name: Subquery(latest.values(field)[:1])
+        for name, field in CURRENT_FIGURES.items()
+    }
 
 
 class Coordinator(Keyed):
@@ -82,6 +101,15 @@ class ClusterQuerySet(PublishableQuerySet):
                 search_name=search_name, search_text=search_text
             )
 
+    def refresh_current_figures(self) -> None:
+        """Copy each cluster's latest snapshot's figures onto it, in one UPDATE.
+
+        Call after writing snapshots: the admin does after saving the inlines, an
+        import after its rows, `setup_instance` after loading fixtures.
+        """
+        self.order_by().update(**latest_snapshot_figures())
+        bump_content_version()  # update() sends no signals
+
 
 class Cluster(Publishable):
     class Status(models.TextChoices):
@@ -145,6 +173,22 @@ class Cluster(Publishable):
     )
     search_name = models.TextField(editable=False, default="")
     search_text = models.TextField(editable=False, default="")
+    # The latest snapshot's figures (CURRENT_FIGURES); empty without snapshots.
+    current_year = models.PositiveSmallIntegerField(
+        _("year"), null=True, editable=False
+    )
+    current_members = models.PositiveIntegerField(
+        _("members"), null=True, editable=False
+    )
+    current_enterprises = models.PositiveIntegerField(
+        _("enterprises"), null=True, editable=False
+    )
+    current_business_environment_institutions = models.PositiveIntegerField(
+        _("business environment institutions"), null=True, editable=False
+    )
+    current_universities = models.PositiveIntegerField(
+        _("universities"), null=True, editable=False
+    )
 
     objects = ClusterQuerySet.as_manager()
 
@@ -153,6 +197,26 @@ class Cluster(Publishable):
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
         permissions = [("publish_cluster", _("Can publish clusters"))]
+        indexes = [
+            # Every column the directory's counts and the home page's figures read:
+            # they scan this narrow index instead of the wide rows (texts included).
+            models.Index(
+                fields=[
+                    "is_published",
+                    "publish_from",
+                    "publish_until",
+                    "status",
+                    "year_established",
+                    "parent",
+                    "current_year",
+                    "current_members",
+                    "current_enterprises",
+                    "current_universities",
+                    "id",
+                ],
+                name="cluster_counted_columns",
+            ),
+        ]
         constraints = [
             *unique_per_language("slug", "cluster"),
             schedule_in_order("cluster"),
@@ -185,6 +249,7 @@ class Cluster(Publishable):
 
     def save(self, *args, **kwargs):
         self.search_name, self.search_text = self.build_search_text()
+        self.set_current_figures()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -204,6 +269,22 @@ class Cluster(Publishable):
         search_name = normalise(" \n ".join(filter(None, names)))
         search_text = normalise(" \n ".join(filter(None, names + texts)))
         return search_name, search_text
+
+    def set_current_figures(self) -> None:
+        """Read the latest snapshot's figures from the database into this record.
+
+        A copy loaded before snapshots changed would otherwise save its stale figures.
+        """
+        figures = None
+        if self.pk:
+            figures = (
+                MembershipSnapshot.objects.filter(cluster=self.pk)
+                .order_by("-year")
+                .values(*CURRENT_FIGURES.values())
+                .first()
+            )
+        for name, field in CURRENT_FIGURES.items():
+            setattr(self, name, figures[field] if figures else None)
 
     @property
     def current_snapshot(self):

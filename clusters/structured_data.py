@@ -310,6 +310,8 @@ def highland_entities(highland) -> Entities:
     around one industry, which schema.org's Organization covers ("such as a school,
     NGO, corporation, club"). Its clusters are `member`s, the inverse of the clusters'
     `memberOf`, not `subOrganization`s: they are independent bodies, not its units.
+    The members are the clusters the page lists (`shown_clusters`, the first ones by
+    name): a Highland of thousands of clusters links to the directory for the rest.
     """
     name = translated_text(highland, "name")
     summary = translated_text(highland, "summary")
@@ -322,7 +324,7 @@ def highland_entities(highland) -> Entities:
             "description": text_value(summary) if summary else None,
             "url": absolute(highland.get_absolute_url()),
             "member": [
-                reference(cluster, "cluster") for cluster in highland.clusters.all()
+                reference(cluster, "cluster") for cluster in highland.shown_clusters
             ],
         }
     )

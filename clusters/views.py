@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import redirect
 from django.utils import timezone, translation
@@ -64,11 +65,30 @@ class TranslatedSlugMixin:
         return self.render_to_response(context)
 
 
+class KeysFirstPaginator(Paginator):
+    """Finds a page's primary keys first, then reads only that page's rows.
+
+    An offset walked over whole rows reads every row before the page (thousands on
+    a late page); the keys alone come from an index of the sort order. `rows(keys)`
+    returns the page's records in the keys' order.
+    """
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+
+    def _get_page(self, object_list, number, paginator):
+        if isinstance(object_list, QuerySet):
+            object_list = self.rows(list(object_list.values_list("pk", flat=True)))
+        return super()._get_page(object_list, number, paginator)
+
+
 class ClusterListView(FilterView):
     """The directory: search, facets, sorting and pages, all in one plain GET form."""
 
     filterset_class = ClusterFilter
     paginate_by = 20
+    paginator_class = KeysFirstPaginator
     template_name = "clusters/cluster_filter.html"
 
     def get(self, request, *args, **kwargs):
@@ -84,10 +104,19 @@ class ClusterListView(FilterView):
             return redirect(request.path + (f"?{query}" if query else ""))
         return super().get(request, *args, **kwargs)
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(
+            queryset, per_page, rows=self.filterset.rows, **kwargs
+        )
+
     def paginate_queryset(self, queryset, page_size):
         # A page number that is not a number, or past the end, shows the nearest
         # page rather than an error: shared links outlive the records they listed.
         paginator = self.get_paginator(queryset, page_size)
+        if queryset is self.filterset.qs:
+            self.filterset.form  # noqa: B018 (counts the facets and the results)
+            if self.filterset.result_count is not None:
+                paginator.count = self.filterset.result_count
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 

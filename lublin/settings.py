@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "lublin.apps.StaticFiles",
     "django.contrib.sitemaps",
+    # Trigram lookups for the typo-tolerant search; harmless on SQLite.
+    "django.contrib.postgres",
     "django_filters",
     "simple_history",
     "axes",

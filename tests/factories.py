@@ -62,8 +62,11 @@ def make_cluster(*, highlands=(), coordinators=(), **overrides) -> Cluster:
 
 
 def make_snapshot(cluster: Cluster, **overrides) -> MembershipSnapshot:
+    """A snapshot, with the cluster's current figures refreshed as the admin does."""
     values = {"year": 2024, "members": 10, "enterprises": 8}
-    return MembershipSnapshot.objects.create(cluster=cluster, **values | overrides)
+    snapshot = MembershipSnapshot.objects.create(cluster=cluster, **values | overrides)
+    Cluster.objects.filter(pk=cluster.pk).refresh_current_figures()
+    return snapshot
 
 
 def make_team_member(**overrides) -> TeamMember:

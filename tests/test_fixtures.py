@@ -17,6 +17,7 @@ from django.db import DatabaseError, connection
 from django.utils import translation
 
 from clusters.models import (
+    CURRENT_FIGURES,
     Cluster,
     ClusterItem,
     Coordinator,
@@ -394,6 +395,16 @@ def test_stored_search_text_matches_what_a_save_computes(loaded):
     for obj in Cluster.objects.prefetch_related("coordinators"):
         assert obj.build_search_text() == (obj.search_name, obj.search_text), obj.key
     assert "netrix group" in cluster("klaster-group-pl").search_text
+
+
+def test_stored_current_figures_are_the_latest_snapshots(loaded):
+    stored = list(Cluster.objects.order_by("key").values_list(*CURRENT_FIGURES))
+    Cluster.objects.refresh_current_figures()
+    assert list(Cluster.objects.order_by("key").values_list(*CURRENT_FIGURES)) == (
+        stored
+    )
+    wschodni = cluster("wschodni-klaster-ict")
+    assert (wschodni.current_year, wschodni.current_members) == (2024, 174)
 
 
 def test_every_cluster_has_both_slugs(loaded):

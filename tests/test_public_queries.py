@@ -97,13 +97,15 @@ def addresses(site: dict) -> dict[str, str]:
 
 
 # The most queries each page may make: what it makes today, at either size. The
-# directory's count includes one query per facet (the filter counts its choices).
+# directory counts its facets in two queries and reads a page's keys before its rows;
+# a search first checks whether its exact words find anything. The Highlands' page
+# reads each Highland's first clusters in a query of its own (five Highlands).
 BOUNDS = {
-    "home": 4,
-    "directory": 10,
-    "search": 10,
+    "home": 3,
+    "directory": 7,
+    "search": 8,
     "cluster": 8,
-    "highlands": 2,
+    "highlands": 7,
     "highland": 4,
     "team": 2,
     "statement": 2,

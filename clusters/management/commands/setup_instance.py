@@ -50,6 +50,9 @@ class Command(BaseCommand):
                     # many-to-many rows; each record gets one entry afterwards.
                     with override_settings(SIMPLE_HISTORY_ENABLED=False):
                         call_command("loaddata", *map(str, paths), verbosity=1)
+                    # The fixtures carry each cluster's current figures; a raw load skips
+                    # save(), so they are derived again from the snapshots just loaded.
+                    Cluster.objects.refresh_current_figures()
                     record_initial_history()
             except Exception as error:
                 raise CommandError(
