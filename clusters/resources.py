@@ -243,6 +243,12 @@ class YearlyFiguresResource(resources.ModelResource):
             problems.append(_("Download the template to see the columns."))
             raise ValueError(" ".join(problems))
 
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        # Each cluster keeps a copy of its latest snapshot's figures.
+        touched = {cluster for cluster, _year in self.seen}
+        Cluster.objects.filter(pk__in=touched).refresh_current_figures()
+
     def import_row(self, row, instance_loader, **kwargs):
         if all(is_blank(value) for value in row.values()):
             row_result = self.get_row_result_class()()

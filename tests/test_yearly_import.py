@@ -202,6 +202,8 @@ def test_preview_shows_the_rows_and_saves_nothing(staff, ict, kind):
     ]
     assert not med.snapshots.exists()
     assert MembershipSnapshot.history.count() == 1
+    ict.refresh_from_db()
+    assert (ict.current_year, ict.current_members) == (2023, 20)
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -221,6 +223,8 @@ def test_confirming_saves_dated_snapshots_and_the_chart_shows_the_year(
         2,
     )
     assert snapshot.source_pl == "GUS"
+    ict.refresh_from_db()
+    assert (ict.current_year, ict.current_members) == (2024, 30)
     assert ict.snapshots.get(year=2023).members == 20
     assert snapshot.history.get().history_user == editor
     with translation.override("en"):
