@@ -41,8 +41,6 @@ from ecosystems.models import Highland
 MAX_QUERY_LENGTH = 200
 # More words than anyone types; bounds the size of the SQL a query can build.
 MAX_QUERY_WORDS = 10
-# A search's matches up to this many are found once and then by key.
-REUSED_MATCHES = 1000
 # What may come just before a word in a name: "Eco-Energy", "Klaster „Lubelski”".
 WORD_STARTS = (" ", "-", "(", "„", '"', "/")
 
@@ -146,9 +144,6 @@ class Search:
     from the names' trigram index), by the same measure over the names' words
     elsewhere. Names only: word similarity against every cluster's long text would
     take seconds at ten thousand clusters, since the index narrows it down too little.
-
-    The text is searched once: the counts and the page find the matches by key, unless
-    there are more than REUSED_MATCHES of them.
     """
 
     def __init__(self, text: str, queryset: QuerySet):
@@ -156,54 +151,25 @@ class Search:
         self.words = normalise(text).split()[:MAX_QUERY_WORDS]
         self.vendor = connections[queryset.db].vendor
         self.similar = {}
-        self.fuzzy = False
-        self.keys = None
-        if not self.words:
-            return
-        self.keys = self.matching_keys(queryset)
-        if self.keys == []:
-            self.fuzzy = True
-            if self.vendor != "postgresql":
-                known = vocabulary(queryset.values_list("search_name", flat=True))
-                self.similar = {word: close_words(word, known) for word in self.words}
-            self.keys = self.matching_keys(queryset)
-
-    def matching_keys(self, queryset: QuerySet) -> list[int] | None:
-        """The matches' keys, or None when there are too many to pass around."""
-        matches = queryset.filter(*self.conditions()).order_by()
-        keys = list(matches.values_list("pk", flat=True)[: REUSED_MATCHES + 1])
-        return None if len(keys) > REUSED_MATCHES else keys
+        self.fuzzy = bool(self.words) and not self.exact(queryset).exists()
+        if self.fuzzy and self.vendor != "postgresql":
+            known = vocabulary(queryset.values_list("search_name", flat=True))
+            self.similar = {word: close_words(word, known) for word in self.words}
 
     def filter(self, queryset: QuerySet) -> QuerySet:
-        """Keep the matches, ranked by where the words are (`search_rank`)."""
         if not self.words:
             return queryset
-        if self.keys is None:
-            queryset = queryset.filter(*self.conditions())
-        else:
-            queryset = queryset.filter(pk__in=self.keys)
-        return queryset.annotate(search_rank=self.rank())
+        return self.similar_to(queryset) if self.fuzzy else self.exact(queryset)
 
-    def conditions(self) -> list[Q]:
-        """One per word: in the text, or (fuzzy) like a word of the names."""
-        if self.fuzzy:
-            return [
-                Q(search_text__contains=word) | self.like_in_names(word)
-                for word in self.words
-            ]
-        return [Q(search_text__contains=word) for word in self.words]
+    def exact(self, queryset: QuerySet) -> QuerySet:
+        """Keep clusters with every word, ranked by where the words are.
 
-    def rank(self) -> Case:
-        """0 when every word starts a word of a name (or other name), 1 when every word
-        is in the names (or, fuzzy, like a word there), 2 when some word is only in
-        other text."""
-        if self.fuzzy:
-            in_names = Q(*(self.like_in_names(word) for word in self.words))
-            return Case(
-                When(in_names, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
+        `search_rank` is 0 when every word starts a word of a name (or other name), 1
+        when every word is inside the names, 2 when some word is only in other text.
+        """
+        words = self.words
+        for word in words:
+            queryset = queryset.filter(search_text__contains=word)
         at_word_start = Q(
             *(
                 Q(
@@ -211,15 +177,17 @@ class Search:
                     *(Q(search_name__contains=start + word) for start in WORD_STARTS),
                     _connector=Q.OR,
                 )
-                for word in self.words
+                for word in words
             )
         )
-        in_names = Q(*(Q(search_name__contains=word) for word in self.words))
-        return Case(
-            When(at_word_start, then=Value(0)),
-            When(in_names, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
+        in_names = Q(*(Q(search_name__contains=word) for word in words))
+        return queryset.annotate(
+            search_rank=Case(
+                When(at_word_start, then=Value(0)),
+                When(in_names, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
         )
 
     def like_in_names(self, word: str) -> Q:
@@ -234,6 +202,22 @@ class Search:
                 for close in [word, *self.similar.get(word, [])]
             ),
             _connector=Q.OR,
+        )
+
+    def similar_to(self, queryset: QuerySet) -> QuerySet:
+        """Keep clusters with every word in their text or one like it in their names;
+        ranked 1 when every word is (like one) in the names, else 2."""
+        for word in self.words:
+            queryset = queryset.filter(
+                Q(search_text__contains=word) | self.like_in_names(word)
+            )
+        in_names = Q(*(self.like_in_names(word) for word in self.words))
+        return queryset.annotate(
+            search_rank=Case(
+                When(in_names, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
         )
 
 

@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
-from clusters import filters
 from clusters.filters import ClusterFilter
 from clusters.search import close_words, word_similarity
 from tests.factories import make_cluster
@@ -52,17 +51,6 @@ def test_similar_names_rank_before_words_found_in_other_text():
     make_cluster(key="name", name_pl="Zulu Klaster Medyczny")
     assert search("klaster medycny") == ["name", "text"]
     assert search("klaster medycny", sort="name") == ["text", "name"]
-
-
-@pytest.mark.parametrize("reused", [1000, 1], ids=["by-key", "by-text"])
-def test_matches_are_the_same_found_again_by_key_or_by_text(monkeypatch, reused):
-    # Up to REUSED_MATCHES matches are found once, then by key; more, by their text.
-    monkeypatch.setattr(filters, "REUSED_MATCHES", reused)
-    make_cluster(key="name", name_pl="Klaster Lotniczy")
-    make_cluster(key="text", name_pl="Alfa", characteristics_pl="Branża lotnicza.")
-    make_cluster(key="other", name_pl="Klaster Drzewny")
-    assert search("lotnicz") == ["name", "text"]
-    assert search("lotnicy") == ["name"]
 
 
 def test_facet_counts_follow_the_typo_tolerant_results():
