@@ -1,7 +1,12 @@
 """No lost edits: a save based on an older copy of a record is refused in the admin."""
 
+import os
+import sqlite3
+import subprocess
+import sys
 import threading
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -21,6 +26,8 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CONFLICT = "saved this record at"
 
@@ -281,3 +288,47 @@ def test_adding_a_record_needs_no_version(anna):
 
     assert anna.post(url, data).status_code == HTTPStatus.FOUND
     assert Page.objects.get(key="new-page").version == 1
+
+
+# Two processes, each reading then writing in one transaction, as an admin save reads
+# the stored version and then claims it. SQLite's default (deferred) transactions both
+# take a read lock and one of them fails at its write with "database is locked"; with
+# IMMEDIATE transactions (lublin/settings.py) the second waits for the first.
+READ_THEN_WRITE = """
+import time, django
+django.setup()
+from django.db import connection, transaction
+with transaction.atomic():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM saves")
+        time.sleep(1)
+        cursor.execute("INSERT INTO saves VALUES (1)")
+"""
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own locking")
+def test_concurrent_saves_on_sqlite_queue_instead_of_failing(tmp_path):
+    database = tmp_path / "db.sqlite3"
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE saves (n INTEGER)")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", READ_THEN_WRITE],
+            cwd=ROOT,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+
+    errors = [writer.communicate(timeout=60)[1] for writer in writers]
+
+    assert [writer.returncode for writer in writers] == [0, 0], errors
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT COUNT(*) FROM saves").fetchone() == (2,)
