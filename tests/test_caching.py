@@ -25,6 +25,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from lublin import caching
 from lublin.caching import content_version, is_public_path
 from tests.factories import make_cluster, make_highland
 
@@ -163,7 +164,11 @@ def test_conditional_get_answers_not_modified(visitor, cached):
     url = cluster.get_absolute_url()
     response = visitor.get(url)
     if not cached:
+        # Drop the stored page but keep the content version: a lost version is a new
+        # one, whose later Last-Modified would rightly answer 200.
+        version = content_version()
         cache.clear()
+        cache.set(caching._version_key(), version, timeout=None)
     assert (
         visitor.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code
         == HTTPStatus.NOT_MODIFIED
