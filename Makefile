@@ -21,9 +21,11 @@ $(VENV)/.installed: pyproject.toml
 	python3 -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
-# Serves with debug off over plain http on 127.0.0.1 (DJANGO_SECURE=0).
+# Serves with debug off over plain http on 127.0.0.1 (DJANGO_SECURE=0); absolute links
+# name the port it serves on unless SITE_URL says otherwise.
 run: install .secret_key
-	DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_SECURE=0 sh -ec '\
+	DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_SECURE=0 \
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" sh -ec '\
 	  $(PY) manage.py migrate --no-input; \
 	  $(PY) manage.py setup_instance $(if $(DATABASE_URL),,--local-superuser); \
 	  $(PY) manage.py collectstatic --no-input --verbosity 0; \

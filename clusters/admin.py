@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
@@ -21,6 +22,7 @@ from clusters.models import (
     Project,
     Report,
 )
+from clusters.search import normalise
 
 
 class MembershipSnapshotInline(LabelledTabularInlineMixin, TranslationTabularInline):
@@ -62,7 +64,8 @@ class ClusterAdmin(ClusterExportMixin, PublishableAdmin):
         "is_published",
         MissingTranslationFilter,
     ]
-    search_fields = ["key", "name", "other_names", "coordinators__name"]
+    # Searched as the public directory searches (get_search_results).
+    search_fields = ["key", "search_text"]
     autocomplete_fields = ["coordinators", "highlands", "parent"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [
@@ -106,6 +109,16 @@ class ClusterAdmin(ClusterExportMixin, PublishableAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("highlands")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Every word in the key or in the stored search text (names and other names
+        in both languages, characteristics, coordinators), whatever its case and
+        Polish diacritics: `światłowodów`, `Swiatlowodow` and an English name alike."""
+        for word in normalise(search_term).split():
+            queryset = queryset.filter(
+                Q(key__contains=word) | Q(search_text__contains=word)
+            )
+        return queryset, False
 
     @admin.display(description=_("Highlands"))
     def highland_names(self, obj):

@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from clusters import translation_status
 from clusters.admin_locking import OptimisticLockingMixin
 from clusters.admin_views import PreviewAdminMixin
+from clusters.history import WordDiffContextHelper
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
@@ -51,6 +52,9 @@ class ContentAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     """Tabs per language, edit history with revert, and the translation status."""
 
     list_per_page = 50
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return WordDiffContextHelper(self.model, historical_record)
 
     class Media:
         # Underlined breadcrumb links: the admin tells them from text by colour alone.

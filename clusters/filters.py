@@ -124,8 +124,13 @@ def name_as_shown(alias: str = "default"):
         output_field=CharField(),
     )
     collation = ICU_COLLATIONS[language]
-    if connections[alias].vendor == "postgresql" and _has_collation(alias, collation):
+    vendor = connections[alias].vendor
+    if vendor == "postgresql" and _has_collation(alias, collation):
         expression = Collate(expression, collation)
+    elif vendor == "sqlite":
+        # SQLite has no language's collation; NOCASE at least ignores the case of
+        # Latin letters ("Lubelska" before "LubTechBridge").
+        expression = Collate(expression, "NOCASE")
     return expression
 
 

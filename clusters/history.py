@@ -6,9 +6,14 @@ INSTALLED_APPS): the history tables then record `name_pl` and `name_en`. Declari
 `HistoricalRecords()` on a translated model instead makes its saves fail.
 """
 
+from difflib import SequenceMatcher
+
 from django.apps import apps
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from modeltranslation.translator import NotRegistered, translator
 from simple_history import register
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 
 def register_models(*model_names: str, app_label: str, **options) -> None:
@@ -21,3 +26,46 @@ def register_models(*model_names: str, app_label: str, **options) -> None:
         except NotRegistered:
             pass
         register(model, app=app_label, **options | {"excluded_fields": excluded})
+
+
+# The history list shows a changed text as the words removed and added, with a few
+# words around each change, instead of simple-history's cut-down old and new values.
+CONTEXT_WORDS = 8
+
+
+def word_diff(old: str, new: str) -> str:
+    """HTML of `old` turned into `new`: removed words in <del>, added ones in <ins>,
+    unchanged runs cut down to the words next to a change."""
+    before, after = old.split(), new.split()
+    opcodes = SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+    parts = []
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag == "equal":
+            parts.append(escape(unchanged(before[i1:i2], index, len(opcodes))))
+            continue
+        if i2 > i1:
+            parts.append(format_html("<del>{}</del>", " ".join(before[i1:i2])))
+        if j2 > j1:
+            parts.append(format_html("<ins>{}</ins>", " ".join(after[j1:j2])))
+    return mark_safe(" ".join(part for part in parts if part))
+
+
+def unchanged(words: list[str], index: int, count: int) -> str:
+    """An unchanged run, kept whole when short, else only its ends next to changes."""
+    if len(words) <= 2 * CONTEXT_WORDS:
+        return " ".join(words)
+    head = words[:CONTEXT_WORDS] if index > 0 else []
+    tail = words[-CONTEXT_WORDS:] if index < count - 1 else []
+    return " ".join([*head, "…", *tail])
+
+
+class WordDiffContextHelper(HistoricalRecordContextHelper):
+    """Adds `diff` (see word_diff) to each change of two texts."""
+
+    def context_for_delta_changes(self, delta) -> list[dict]:
+        context = super().context_for_delta_changes(delta)
+        for change, entry in zip(delta.changes, context, strict=True):
+            values = (change.old, change.new)
+            if all(value is None or isinstance(value, str) for value in values):
+                entry["diff"] = word_diff(change.old or "", change.new or "")
+        return context

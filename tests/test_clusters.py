@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from clusters.admin import MembershipSnapshotInline
+from clusters.history import word_diff
 from clusters.models import Cluster, MembershipSnapshot
 from clusters.search import normalise
 from tests.admin_forms import form_values
@@ -127,6 +128,38 @@ def test_staff_edit_both_languages_in_the_admin_and_see_it_in_the_history(
     assert cluster.history.first().history_user == publisher
 
 
+def test_history_shows_a_long_text_change_as_the_words_removed_and_added(
+    client, publisher
+):
+    opening = " ".join(f"word{number}" for number in range(300))
+    cluster = make_cluster(characteristics_en=f"{opening} Old ending.")
+    cluster.characteristics_en = f"{opening} New ending, <b>longer</b>."
+    cluster.save()
+    client.force_login(publisher)
+
+    page = client.get(reverse("admin:clusters_cluster_history", args=[cluster.pk]))
+
+    content = page.content.decode()
+    assert (
+        "<del>Old ending.</del> <ins>New ending, &lt;b&gt;longer&lt;/b&gt;.</ins>"
+        in (content)
+    )
+    assert "… word292 word293" in content  # the words before the change, no more
+    assert "word291 " not in content
+    assert "chars]" not in content
+    assert ">None<" not in content
+
+
+def test_word_diff_keeps_short_unchanged_runs_and_cuts_long_ones():
+    assert word_diff("a b c", "a x c") == "a <del>b</del> <ins>x</ins> c"
+    long = " ".join(str(number) for number in range(40))
+    assert word_diff(f"start {long} end", f"begin {long} finish") == (
+        "<del>start</del> <ins>begin</ins> 0 1 2 3 4 5 6 7 … "
+        "32 33 34 35 36 37 38 39 <del>end</del> <ins>finish</ins>"
+    )
+    assert word_diff("", "New <i>text</i>") == "<ins>New &lt;i&gt;text&lt;/i&gt;</ins>"
+
+
 def test_admin_tabs_load_jquery_ui_locally(client, publisher):
     client.force_login(publisher)
     page = client.get(reverse("admin:clusters_cluster_add")).content.decode()
@@ -170,3 +203,22 @@ def test_publishers_publish_and_delete(client, publisher):
     cluster.refresh_from_db()
     assert cluster.is_published
     assert publisher.has_perm("clusters.delete_cluster")
+
+
+@pytest.mark.parametrize(
+    "query", ["światłowodów", "ŚWIATŁOWODÓW", "swiatlowodow", "Photonics", "fotonika"]
+)
+def test_admin_search_folds_case_and_diacritics_in_both_languages(
+    client, publisher, query
+):
+    wanted = make_cluster(
+        key="fotonika",
+        name_pl="Klaster Technologii Światłowodów",
+        name_en="Photonics Cluster",
+    )
+    make_cluster(name_pl="Klaster Medyczny", name_en="Medical Cluster")
+    client.force_login(publisher)
+
+    page = client.get(reverse("admin:clusters_cluster_changelist"), {"q": query})
+
+    assert [cluster.pk for cluster in page.context["cl"].result_list] == [wanted.pk]

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils import translation
 
 from clusters.filters import SORT_CHOICES, ClusterFilter
@@ -324,6 +325,18 @@ def test_odd_parameters_give_a_form_error_never_an_exception(params):
     str(filterset.form)
 
 
+@pytest.mark.parametrize("params", [{"size": "999"}, {"year_from": "abc"}])
+def test_a_form_error_asks_for_a_correction_not_a_spelling_check(client, params):
+    make_cluster(key="a")
+    with translation.override("pl"):
+        url = reverse("clusters:list")
+
+    page = client.get(url, params).content.decode()
+
+    assert "Klastry pojawią się po poprawieniu zaznaczonych wyżej pól." in page
+    assert "Sprawdź pisownię" not in page
+
+
 def test_a_long_query_of_many_words_is_bounded():
     make_cluster(key="a", name_pl="a b c d e f g h i j k l")
     filterset = ClusterFilter({"q": " ".join("abcdefghijkl")})
@@ -403,6 +416,14 @@ def test_default_order_is_the_name_as_shown_with_fallback():
         assert keys(ClusterFilter({"sort": "-name"})) == ["c", "b", "a"]
     with translation.override("pl"):
         assert keys(ClusterFilter()) == ["b", "c", "a"]
+
+
+def test_name_sort_ignores_case_on_both_databases():
+    for key, name in [("t", "LubTechBridge"), ("e", "Lubelska"), ("z", "lubzone")]:
+        make_cluster(key=key, name_pl=name)
+    with translation.override("pl"):
+        assert keys(ClusterFilter({"sort": "name"})) == ["e", "t", "z"]
+        assert keys(ClusterFilter({"sort": "-name"})) == ["z", "t", "e"]
 
 
 def test_name_sort_follows_polish_alphabet_on_postgresql():
