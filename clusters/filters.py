@@ -92,6 +92,16 @@ LISTED_FIELDS = (
     "parent",
     *CURRENT_FIGURES,
 )
+# A segment's row names its parent cluster, when visitors may see it.
+PARENT_FIELDS = (
+    "name_pl",
+    "name_en",
+    "slug_pl",
+    "slug_en",
+    "is_published",
+    "publish_from",
+    "publish_until",
+)
 # The filters a facet's counts leave out: by default the facet's own.
 FACET_FILTERS = {"year": ("year_from", "year_to")}
 
@@ -375,10 +385,12 @@ class ClusterFilter(django_filters.FilterSet):
     def rows(self, keys: list[int]) -> list[Cluster]:
         """The clusters of `keys` in that order, as a list page shows them: each with
         its published Highlands (`shown_highlands`) and its coordinators
-        (`shown_coordinators`). Three queries, whatever the number of keys."""
+        (`shown_coordinators`) and its parent if public (`shown_parent`). Three
+        queries, whatever the number of keys."""
         clusters = (
             Cluster.objects.filter(pk__in=keys)
-            .only(*LISTED_FIELDS)
+            .select_related("parent")
+            .only(*LISTED_FIELDS, *(f"parent__{name}" for name in PARENT_FIELDS))
             .prefetch_related(
                 Prefetch(
                     "coordinators",
@@ -396,6 +408,8 @@ class ClusterFilter(django_filters.FilterSet):
             ).values_list("cluster_id", "highland_id")
         )
         for cluster in by_key.values():
+            parent = cluster.parent
+            cluster.shown_parent = parent if parent and parent.is_public() else None
             cluster.shown_highlands = [
                 highland
                 for pk, highland in highlands.items()

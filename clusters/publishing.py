@@ -76,6 +76,15 @@ class Publishable(Keyed):
     class Meta:
         abstract = True
 
+    def is_public(self) -> bool:
+        """What `published()` checks, for a record already loaded (a parent, say)."""
+        now = timezone.now()
+        return (
+            self.is_published
+            and (self.publish_from is None or self.publish_from <= now)
+            and (self.publish_until is None or self.publish_until > now)
+        )
+
 
 def unique_per_language(field: str, prefix: str) -> list[models.UniqueConstraint]:
     """One constraint per language column of a translated field.

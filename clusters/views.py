@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import redirect
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
@@ -237,21 +237,11 @@ class ClusterDetailView(TranslatedSlugMixin, DetailView):
             if any(o.kind == kind for o in organisations)
         ]
         parent = cluster.parent
-        context["parent"] = parent if parent and is_public(parent) else None
+        context["parent"] = parent if parent and parent.is_public() else None
         context["structured_data"] = cluster_entities(
             cluster, parent=context["parent"], current=context["current"]
         )
         return context
-
-
-def is_public(record) -> bool:
-    """What `published()` checks, for a record already loaded (a parent, say)."""
-    now = timezone.now()
-    return (
-        record.is_published
-        and (record.publish_from is None or record.publish_from <= now)
-        and (record.publish_until is None or record.publish_until > now)
-    )
 
 
 def nice_ceiling(value: int) -> int:

@@ -18,18 +18,20 @@ def key_figures() -> dict:
     """Published top-level clusters, and members and enterprises summed over each
     cluster's current snapshot, with the years those snapshots are for.
 
-    Segments are left out, as their members are counted in their parent cluster.
-    One query, whatever the number of clusters.
+    Segments are left out, as their members are counted in their parent cluster; so
+    are a cluster of clusters' figures, as its members are clusters ("5 klastrów"),
+    not organisations. One query, whatever the number of clusters.
     """
-    reported = Q(current_members__isnull=False)
+    reported = Q(current_members__isnull=False, member_clusters__isnull=True)
     figures = (
         Cluster.objects.published()
         .filter(parent__isnull=True)
         .aggregate(
             clusters=Count("pk"),
-            members=Sum("current_members"),
+            members=Sum("current_members", filter=reported),
             enterprises=Sum("current_enterprises", filter=reported),
             reporting=Count("pk", filter=reported),
+            of_clusters=Count("pk", filter=Q(member_clusters__isnull=False)),
             first_year=Min("current_year", filter=reported),
             latest_year=Max("current_year", filter=reported),
         )

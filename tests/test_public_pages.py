@@ -281,8 +281,11 @@ def test_home_figures_sum_each_top_level_clusters_current_snapshot(client):
     segment = make_cluster(parent=second)
     make_snapshot(segment, year=2024, members=99, enterprises=99)
     make_snapshot(make_cluster(is_published=False), year=2024, members=500)
+    of_clusters = make_cluster(member_clusters=5)
+    make_snapshot(of_clusters, year=2024, members=5, enterprises=None)
     content = text(client.get("/en/"))
-    assert figures(content) == {"clusters": "2", "members": "42", "enterprises": "27"}
+    assert figures(content) == {"clusters": "3", "members": "42", "enterprises": "27"}
+    assert "A cluster of clusters is left out of these sums" in content
     assert "as of 2024" in content
 
 
@@ -293,6 +296,7 @@ def test_home_figures_say_when_they_come_from_different_years(client):
     content = text(client.get("/en/"))
     assert figures(content) == {"clusters": "3", "members": "93", "enterprises": "77"}
     assert "come from different years: from 2019 to 2024" in content
+    assert "cluster of clusters" not in content
     assert "2 of 3 clusters have reported them" in content
 
 
@@ -308,6 +312,19 @@ def test_directory_lists_published_clusters_with_their_figures(client):
     assert "Klaster szkic" not in content
     assert "24 (w 2024 roku)" in content
     assert "1 klaster" in content
+
+
+def test_directory_names_a_segments_parent_only_when_it_is_public(client):
+    parent = make_cluster(name_pl="LubTechBridge", slug_pl="lubtechbridge")
+    make_cluster(name_pl="LubTechBridge GOZ", parent=parent)
+    draft = make_cluster(name_pl="Klaster szkic", is_published=False)
+    make_cluster(name_pl="Segment szkicu", parent=draft)
+
+    page = client.get("/pl/klastry/").content.decode()
+
+    assert '<dt>Segment klastra</dt><dd><a href="/pl/klastry/lubtechbridge/">' in page
+    assert "Klaster szkic" not in page
+    assert page.count("segment większego klastra") == 1
 
 
 def test_directory_form_is_a_plain_get_form_with_a_label_for_every_field(client):
