@@ -250,7 +250,10 @@ class YearlyFiguresResource(resources.ModelResource):
         Cluster.objects.filter(pk__in=touched).refresh_current_figures()
 
     def import_row(self, row, instance_loader, **kwargs):
-        if all(is_blank(value) for value in row.values()):
+        # Blank lines add nothing, nor do the template's rows left without figures: an
+        # empty snapshot would hide the cluster's last reported figures.
+        counts = [self.fields[name].column_name for name in COUNTS]
+        if all(is_blank(row.get(column)) for column in counts):
             row_result = self.get_row_result_class()()
             row_result.import_type = RowResult.IMPORT_TYPE_SKIP
             return row_result

@@ -267,6 +267,14 @@ def test_blank_rows_are_left_out(staff, ict):
     assert ict.snapshots.count() == 2
 
 
+def test_template_rows_left_without_figures_are_left_out(staff, ict):
+    other = make_cluster(key="other")
+    rows = [["lublin-ict", 2025, "", "", "", ""], ["other", 2025, 12, 10, "", ""]]
+    confirm(staff, upload(staff, rows, columns=COLUMNS[:6]))
+    assert not ict.snapshots.filter(year=2025).exists()
+    assert other.snapshots.get(year=2025).members == 12
+
+
 def test_whole_numbers_stored_as_decimals_in_xlsx_are_accepted(staff, ict):
     confirm(staff, upload(staff, [["lublin-ict", 2024.0, 30.0, 25, 1, 0]], "xlsx"))
     assert ict.snapshots.get(year=2024).members == 30
