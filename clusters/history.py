@@ -31,23 +31,43 @@ def register_models(*model_names: str, app_label: str, **options) -> None:
 # The history list shows a changed text as the words removed and added, with a few
 # words around each change, instead of simple-history's cut-down old and new values.
 CONTEXT_WORDS = 8
+# Unchanged runs shorter than this between two changes join them: "and" or "the" in
+# common would otherwise cut a rewritten sentence into pieces.
+MIN_UNCHANGED_WORDS = 3
+# Texts less alike than this were rewritten: the old one is shown, then the new one.
+MIN_SIMILARITY = 0.5
 
 
 def word_diff(old: str, new: str) -> str:
     """HTML of `old` turned into `new`: removed words in <del>, added ones in <ins>,
     unchanged runs cut down to the words next to a change."""
     before, after = old.split(), new.split()
-    opcodes = SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
-    parts = []
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    if matcher.ratio() < MIN_SIMILARITY:
+        return changed(before, after)
+    opcodes = matcher.get_opcodes()
+    parts, removed, added = [], [], []
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
-        if tag == "equal":
+        at_edge = index in (0, len(opcodes) - 1)
+        if tag == "equal" and (at_edge or i2 - i1 >= MIN_UNCHANGED_WORDS):
+            parts.append(changed(removed, added))
+            removed, added = [], []
             parts.append(escape(unchanged(before[i1:i2], index, len(opcodes))))
-            continue
-        if i2 > i1:
-            parts.append(format_html("<del>{}</del>", " ".join(before[i1:i2])))
-        if j2 > j1:
-            parts.append(format_html("<ins>{}</ins>", " ".join(after[j1:j2])))
+        else:
+            removed += before[i1:i2]
+            added += after[j1:j2]
+    parts.append(changed(removed, added))
     return mark_safe(" ".join(part for part in parts if part))
+
+
+def changed(removed: list[str], added: list[str]) -> str:
+    """The removed words in <del>, then the added ones in <ins>, escaped."""
+    parts = []
+    if removed:
+        parts.append(format_html("<del>{}</del>", " ".join(removed)))
+    if added:
+        parts.append(format_html("<ins>{}</ins>", " ".join(added)))
+    return mark_safe(" ".join(parts))
 
 
 def unchanged(words: list[str], index: int, count: int) -> str:

@@ -160,6 +160,18 @@ def test_word_diff_keeps_short_unchanged_runs_and_cuts_long_ones():
     assert word_diff("", "New <i>text</i>") == "<ins>New &lt;i&gt;text&lt;/i&gt;</ins>"
 
 
+def test_word_diff_joins_changes_split_by_a_common_word_and_shows_rewrites_whole():
+    old = "one two three four five and six seven eight nine"
+    new = "one two three FOUR FIVE and SIX seven eight nine"
+    assert word_diff(old, new) == (
+        "one two three <del>four five and six</del> <ins>FOUR FIVE and SIX</ins> "
+        "seven eight nine"
+    )
+    assert word_diff("The old and long text.", "A new text, and short.") == (
+        "<del>The old and long text.</del> <ins>A new text, and short.</ins>"
+    )
+
+
 def test_admin_tabs_load_jquery_ui_locally(client, publisher):
     client.force_login(publisher)
     page = client.get(reverse("admin:clusters_cluster_add")).content.decode()
