@@ -7,7 +7,6 @@ that need stored responses use the `transactional_db` fixture.
 
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from django.test.utils import CaptureQueriesContext
 from lublin import caching
 from lublin.caching import content_version, is_public_path
 from tests.factories import make_cluster, make_highland
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -216,12 +216,6 @@ def test_page_rendered_inside_a_transaction_is_not_stored(visitor):
 
 
 # Two application processes sharing the cache.
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(port: int, path: str) -> str:

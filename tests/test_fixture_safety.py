@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from django.db import connection
 
 from clusters.models import Cluster, Organisation
 from tests.factories import make_organisation
+from tests.processes import make_run_env, start_make_run
 
 pytestmark = pytest.mark.django_db
 
@@ -160,37 +160,18 @@ def test_starter_content_is_recorded_in_the_history_as_created(fixture_dir):
         assert model.history.count() == model.objects.count() > 0
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_make_run_stops_before_serving_when_the_fixtures_fail(fixture_dir, tmp_path):
     add_record(fixture_dir / "clusters.json", BAD_RECORDS["count-above-total"][1])
     (tmp_path / "bad_fixture_settings.py").write_text(
         f"from tests.settings import *  # noqa\nFIXTURE_DIRS = [{str(fixture_dir)!r}]\n"
     )
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY"}
-    } | {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "bad_fixture_settings",
-        "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
-        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(BASE_DIR)]),
-        "PORT": str(free_port()),
-    }
-    # `-o install`: the environment is installed already (this test runs in it).
-    make = subprocess.Popen(
-        ["make", "--no-print-directory", "-o", "install", "run"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
+    env = make_run_env(
+        tmp_path,
+        DJANGO_SETTINGS_MODULE="bad_fixture_settings",
+        PYTHONPATH=os.pathsep.join([str(tmp_path), str(BASE_DIR)]),
+    )
+    make = start_make_run(
+        env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     try:
         output, _ = make.communicate(timeout=300)

@@ -7,42 +7,14 @@ import signal
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
-from django.conf import settings
-
-from tests.test_caching import free_port
-
-BASE_DIR = Path(settings.BASE_DIR)
+from tests.processes import make_run_env, start_make_run
 
 
 def test_make_run_serves_the_site_with_links_to_its_own_port(tmp_path):
-    port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {
-            "DATABASE_URL",
-            "REDIS_URL",
-            "DJANGO_SECRET_KEY",
-            "DJANGO_SETTINGS_MODULE",
-            "SITE_URL",
-        }
-    } | {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
-        "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
-        "PORT": str(port),
-    }
-    make = subprocess.Popen(
-        ["make", "--no-print-directory", "-o", "install", "run"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    origin = f"http://127.0.0.1:{port}"
+    env = make_run_env(tmp_path)
+    make = start_make_run(env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    origin = f"http://127.0.0.1:{env['PORT']}"
     try:
         deadline = time.monotonic() + 240
         while True:
