@@ -5,6 +5,7 @@ from modeltranslation.admin import TranslationStackedInline, TranslationTabularI
 
 from clusters import admin_views
 from clusters.admin_import import ClusterExportMixin
+from clusters.admin_locking import OptimisticLockingMixin
 from clusters.admin_mixins import (
     ContentAdmin,
     LabelledTabularInlineMixin,
@@ -149,7 +150,7 @@ class CoordinatorAdmin(ContentAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(OptimisticLockingMixin, admin.ModelAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin import widgets
+from django.core.exceptions import PermissionDenied
 from django.forms import Script
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation import settings as mt_settings
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import to_historic
 
 from clusters import translation_status
 from clusters.admin_locking import OptimisticLockingMixin
@@ -48,13 +50,22 @@ class LabelledSplitDateTime(widgets.AdminSplitDateTime):
         return context
 
 
-class ContentAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
-    """Tabs per language, edit history with revert, and the translation status."""
+class ContentAdmin(OptimisticLockingMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
+    """Tabs per language, edit history with revert, the translation status, and no
+    lost edits (a save based on an older copy is refused: clusters/admin_locking.py).
+    """
 
     list_per_page = 50
 
     def get_historical_record_context_helper(self, request, historical_record):
         return WordDiffContextHelper(self.model, historical_record)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history only hides the revert button from view-only staff; a revert
+        # is a save, so it needs the change permission like any other.
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     class Media:
         # Underlined breadcrumb links: the admin tells them from text by colour alone.
@@ -131,10 +142,23 @@ class LabelledTabularInlineMixin:
 PUBLICATION_FIELDS = ("is_published", "publish_from", "publish_until")
 
 
-class PublishableAdmin(PreviewAdminMixin, OptimisticLockingMixin, ContentAdmin):
-    """Only users with the model's publish permission may publish or schedule.
+def keep_publication_state(obj) -> None:
+    """Gives `obj` the publication state stored for it (a new record's defaults)."""
+    stored = (
+        type(obj)._base_manager.filter(pk=obj.pk).values(*PUBLICATION_FIELDS).first()
+    )
+    if stored is None:
+        stored = {
+            name: obj._meta.get_field(name).get_default() for name in PUBLICATION_FIELDS
+        }
+    for name, value in stored.items():
+        setattr(obj, name, value)
 
-    A save based on an older copy of the record is refused (clusters/admin_locking.py).
+
+class PublishableAdmin(PreviewAdminMixin, ContentAdmin):
+    """Only users with the model's publish permission may publish, unpublish or
+    schedule, by whatever route a record is saved: the fields are read-only for
+    them, and every save keeps the stored state (a revert to an older version too).
     """
 
     def has_publish_permission(self, request):
@@ -146,3 +170,18 @@ class PublishableAdmin(PreviewAdminMixin, OptimisticLockingMixin, ContentAdmin):
         if not self.has_publish_permission(request):
             return (*readonly, *PUBLICATION_FIELDS)
         return readonly
+
+    def get_form(self, request, obj=None, **kwargs):
+        if (
+            obj is not None
+            and to_historic(obj)
+            and not self.has_publish_permission(request)
+        ):
+            # The revert form shows the state the record has now, which it keeps.
+            keep_publication_state(obj)
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not self.has_publish_permission(request):
+            keep_publication_state(obj)
+        super().save_model(request, obj, form, change)

@@ -8,6 +8,7 @@ from clusters.publishing import (
     Keyed,
     Publishable,
     PublishableQuerySet,
+    Versioned,
     schedule_in_order,
     unique_per_language,
 )
@@ -37,7 +38,7 @@ def latest_snapshot_figures() -> dict[str, Subquery]:
     }
 
 
-class Coordinator(Keyed):
+class Coordinator(Keyed, Versioned):
     """An organisation or a person that coordinates one or more clusters."""
 
     class Kind(models.TextChoices):
@@ -66,7 +67,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.get(name=name)
 
 
-class Organisation(models.Model):
+class Organisation(Versioned):
     """A member organisation, named in its own form in every language."""
 
     class Kind(models.TextChoices):
@@ -527,7 +528,7 @@ class Page(Publishable):
         return self.title or self.key
 
 
-class Report(Keyed):
+class Report(Keyed, Versioned):
     """A publication listed under "Materiały o klastrach"."""
 
     title = models.CharField(_("title"), max_length=500, blank=True)

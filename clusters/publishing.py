@@ -45,7 +45,21 @@ class Keyed(models.Model):
         return (self.key,)
 
 
-class Publishable(Keyed):
+class Versioned(models.Model):
+    """A record staff edit: the admin refuses a save based on an older copy."""
+
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Counts saves, so that a save based on an older copy is refused."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Publishable(Keyed, Versioned):
     is_published = models.BooleanField(
         _("published"),
         default=False,
@@ -62,12 +76,6 @@ class Publishable(Keyed):
         null=True,
         blank=True,
         help_text=_("Empty: with no end."),
-    )
-    version = models.PositiveIntegerField(
-        _("version"),
-        default=1,
-        editable=False,
-        help_text=_("Counts saves, so that a save based on an older copy is refused."),
     )
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 

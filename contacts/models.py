@@ -2,10 +2,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from clusters.publishing import Keyed
+from clusters.publishing import Keyed, Versioned
 
 
-class Unit(Keyed):
+class Unit(Keyed, Versioned):
     """A unit of the City Office, e.g. the business relations section."""
 
     name = models.CharField(_("name"), max_length=300, blank=True)
@@ -19,7 +19,7 @@ class Unit(Keyed):
         return self.name or self.key
 
 
-class Team(Keyed):
+class Team(Keyed, Versioned):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), related_name="teams", on_delete=models.PROTECT
     )
@@ -47,7 +47,7 @@ class TeamMemberQuerySet(models.QuerySet):
         return self.get(team__key=team_key, name=name)
 
 
-class TeamMember(models.Model):
+class TeamMember(Versioned):
     team = models.ForeignKey(
         Team, verbose_name=_("team"), related_name="members", on_delete=models.CASCADE
     )
@@ -93,7 +93,7 @@ class TeamMember(models.Model):
         return f"tel:+48{digits}"
 
 
-class AccessibilityStatement(Keyed):
+class AccessibilityStatement(Keyed, Versioned):
     """The accessibility statement, in the layout of the Polish template for public bodies."""
 
     class Status(models.TextChoices):

@@ -19,10 +19,15 @@ from clusters.models import Cluster, Page
 from tests.admin_forms import form_values
 from tests.factories import (
     make_cluster,
+    make_coordinator,
     make_highland,
     make_item,
+    make_organisation,
     make_page,
+    make_report,
     make_snapshot,
+    make_statement,
+    make_team_member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +122,38 @@ def test_second_save_from_the_same_version_is_refused_showing_the_first_change(
     assert refused[field] == ["Changed by Piotr"]
     assert "Piotr&#x27;s long text, not to be lost." in page
     assert refused["version"] == ["1"]
+
+
+# Every other record staff edit, each a field that both saves change.
+OTHER_EDITED_RECORDS = {
+    "coordinator": (make_coordinator, "name_en"),
+    "organisation": (make_organisation, "name"),
+    "report": (make_report, "title_en"),
+    "team member": (make_team_member, "position_en"),
+    "team": (lambda: make_team_member().team, "name_en"),
+    "unit": (lambda: make_team_member().team.unit, "name_en"),
+    "accessibility statement": (make_statement, "site_name_en"),
+}
+
+
+@pytest.mark.parametrize(
+    ("factory", "field"), OTHER_EDITED_RECORDS.values(), ids=OTHER_EDITED_RECORDS
+)
+def test_every_edited_record_refuses_a_save_based_on_an_older_copy(
+    anna, piotr, factory, field
+):
+    obj = factory()
+    first, second = open_form(anna, obj), open_form(piotr, obj)
+    first[field] = ["Changed by Anna"]
+    second[field] = ["Changed by Piotr"]
+
+    assert anna.post(change_url(obj), first).status_code == HTTPStatus.FOUND
+    page = errors_of(piotr.post(change_url(obj), second))
+
+    obj.refresh_from_db()
+    assert (getattr(obj, field), obj.version) == ("Changed by Anna", 2)
+    assert "anna saved this record at" in page
+    assert form_values(page)[field] == ["Changed by Piotr"]
 
 
 def test_refusing_again_until_the_editor_starts_from_the_current_version(anna, piotr):
