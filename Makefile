@@ -6,15 +6,25 @@ WEB_CONCURRENCY ?= 2
 # Test runs use the test settings (explicit test key, plain http): see tests/settings.py.
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 
-.PHONY: install run dev test lint fixtures e2e bench bench-full backup restore loadtest
+.PHONY: install lock run dev test lint fixtures e2e bench bench-full backup restore loadtest
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the releases in requirements.lock, each checked against its hash; then the
+# project itself, built with the locked setuptools.
+$(VENV)/.installed: requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# Refreshes requirements.lock: the newest releases that pyproject.toml allows, with
+# their hashes (README, "Dependencies"). Only PyPI is asked, whatever pip is set to.
+lock: install
+	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(VENV)/bin/pip-compile --quiet \
+	  --upgrade --generate-hashes --allow-unsafe --all-build-deps --extra dev \
+	  --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --output-file requirements.lock pyproject.toml
 
 # A local secret key, generated once and kept out of git.
 .secret_key:
