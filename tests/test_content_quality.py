@@ -605,6 +605,8 @@ def test_quality_page_checks_websites_only_on_the_button(client, editor, public_
         assert check.call_count == 1
     content = response.content.decode()
     assert "Strony internetowe, które nie odpowiadają: 1 z 1" in content
+    assert "po najwyżej 3 przekierowaniach" in content
+    assert "Adresy w sieciach wewnętrznych, w tym w sieci serwera" in content
     assert f"{public_site}/gone" in content
     assert reverse("admin:clusters_cluster_change", args=[cluster.pk]) in content
 
