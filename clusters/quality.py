@@ -240,7 +240,8 @@ class WebsiteResult:
 
 
 class Unreachable(Exception):
-    """The check will not go on: an address it refuses, or too many redirects."""
+    """The check will not go on: not a web address, an address it refuses, or too
+    many redirects."""
 
 
 # Networks that lead to an IPv4 address of any kind (6to4, NAT64), which Python's
