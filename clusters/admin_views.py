@@ -362,7 +362,6 @@ class QualityView(AdminPageMixin, TemplateView):
         websites = [
             {
                 "url": result.url,
-                "detail": result.detail,
                 "records": [
                     {"name": str(record), "url": admin_url(record, "change", record.pk)}
                     for record in result.records
@@ -386,6 +385,7 @@ class QualityView(AdminPageMixin, TemplateView):
         context["limits"] = {
             "site": quality.SITE_TIMEOUT,
             "total": quality.TOTAL_TIMEOUT,
+            "redirects": quality.MAX_REDIRECTS,
         }
         return context
 

@@ -11,7 +11,6 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-from xstatic.pkg import jquery_ui
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,7 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "lublin.apps.StaticFiles",
+    "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     # Trigram lookups for the typo-tolerant search; harmless on SQLite.
     "django.contrib.postgres",
@@ -196,7 +195,8 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "pl"
 # An attribute read in one language falls back to the other, so admin lists and
 # titles never show blanks; public pages mark such text with its own lang.
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("pl", "en")}
-# The tabbed admin would load jQuery UI from a Google CDN: serve the packaged copy.
+# The tabbed admin would load jQuery UI from a Google CDN: serve the copy in
+# static/jquery-ui/ (its README says where it comes from and how to refresh it).
 JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
@@ -213,7 +213,7 @@ OPEN_DATA_LICENCE = {
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static", ("jquery-ui", jquery_ui.BASE_DIR)]
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

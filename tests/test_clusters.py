@@ -1,9 +1,12 @@
 """The cluster content model: integrity in the database, the admin and its history."""
 
+import re
 from http import HTTPStatus
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.staticfiles import finders
 from django.db import IntegrityError, transaction
 from django.test import RequestFactory
 from django.urls import reverse
@@ -178,6 +181,18 @@ def test_admin_tabs_load_jquery_ui_locally(client, publisher):
     assert "jquery-ui/jquery-ui.min.js" in page
     assert "tabbed_translation_fields.js" in page
     assert "googleapis" not in page
+
+
+def test_admin_tabs_load_a_jquery_ui_without_known_vulnerabilities(client, publisher):
+    """1.13.0 and 1.13.1 have CVE-2022-31160 (script in a checkboxradio label)."""
+    client.force_login(publisher)
+    page = client.get(reverse("admin:clusters_cluster_add")).content.decode()
+    src = re.search(r'<script src="([^"]*jquery-ui[^"]*)"', page).group(1)
+    served = finders.find(src.removeprefix(settings.STATIC_URL).removeprefix("/"))
+    with open(served, encoding="utf-8") as script:
+        banner = script.readline()
+    version = re.match(r"/\*! jQuery UI - v(\d+)\.(\d+)\.(\d+) ", banner).groups()
+    assert tuple(map(int, version)) >= (1, 13, 2), banner
 
 
 def test_admin_changelist_filters_missing_english(client, publisher):

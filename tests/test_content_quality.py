@@ -1,10 +1,17 @@
 """The content-quality report: stale records, counts that disagree, missing
 translations and websites that no longer answer (only when asked, bounded in time).
 
-Websites are served by a fake site on 127.0.0.1; any other connection fails the test.
+Websites are served by a fake site on 127.0.0.1, which `public_site` lets the check
+reach as though it were on the internet; a connection off this machine fails the test.
 """
 
+import contextlib
+import ipaddress
+import re
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from datetime import date, timedelta
@@ -12,12 +19,14 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from unittest import mock
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from clusters import quality
 from clusters.models import Cluster, Membership
@@ -35,12 +44,12 @@ INDUSTRIAL_UPLAND = "klaster-wyzyna-motoryzacyjna-i-maszynowa"
 
 @pytest.fixture(autouse=True)
 def no_outside_traffic(monkeypatch):
-    """Only the fake site on 127.0.0.1 may be reached."""
+    """Only this machine may be reached."""
     real = socket.create_connection
 
     def loopback_only(address, *args, **kwargs):
-        host = address[0]
-        assert host in ("127.0.0.1", "localhost"), f"outside traffic to {host}"
+        for *_, (host, *_) in socket.getaddrinfo(*address, type=socket.SOCK_STREAM):
+            assert ipaddress.ip_address(host).is_loopback, f"outside traffic to {host}"
         return real(address, *args, **kwargs)
 
     monkeypatch.setattr(socket, "create_connection", loopback_only)
@@ -59,22 +68,32 @@ class FakeSite(BaseHTTPRequestHandler):
         self.answer(body=True)
 
     def answer(self, body: bool):
-        path = self.path.split("?")[0]
+        self.server.requests.append((self.command, self.path, self.headers["Host"]))
+        path, _, query = self.path.partition("?")
+        hops = re.fullmatch(r"/(slow-)?hops/(\d+)", path)
         if path == "/ok":
             self.reply(HTTPStatus.OK, body)
         elif path == "/no-head":
             self.reply(HTTPStatus.OK if body else HTTPStatus.METHOD_NOT_ALLOWED, body)
         elif path == "/moved":
-            self.send_response(HTTPStatus.FOUND)
-            self.send_header("Location", "/ok")
-            self.end_headers()
+            self.redirect("/ok")
         elif path == "/to-ftp":
-            self.send_response(HTTPStatus.FOUND)
-            self.send_header("Location", "ftp://127.0.0.1/file")
-            self.end_headers()
+            self.redirect("ftp://127.0.0.1/file")
+        elif path == "/to":
+            self.redirect(parse_qs(query)["url"][0])
+        elif hops:
+            slow, left = hops.group(1), int(hops.group(2))
+            if slow:
+                time.sleep(0.4)
+            if left:
+                self.redirect(f"/{slow or ''}hops/{left - 1}")
+            else:
+                self.reply(HTTPStatus.OK, body)
         elif path == "/slow":
             time.sleep(2)
             self.reply(HTTPStatus.OK, body)
+        elif path == "/trickle":
+            self.trickle()
         else:
             self.reply(HTTPStatus.NOT_FOUND, body)
 
@@ -87,19 +106,96 @@ class FakeSite(BaseHTTPRequestHandler):
         if body:
             self.wfile.write(content)
 
+    def redirect(self, location: str):
+        self.send_response(HTTPStatus.FOUND)
+        self.send_header("Location", location)
+        self.end_headers()
+
+    def trickle(self):
+        """A header a byte every 0.1 s, for 3 s: no single read waits long."""
+        with contextlib.suppress(OSError):
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            for _n in range(30):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.1)
+
     def log_message(self, *args):
         pass
 
 
 @pytest.fixture
-def site():
+def fake_site():
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeSite)
     server.daemon_threads = True
+    server.requests = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def site(fake_site):
+    return f"http://127.0.0.1:{fake_site.server_address[1]}"
+
+
+@pytest.fixture
+def public_site(site, monkeypatch):
+    """The fake site, its address (127.0.0.1 only) taken for a public one: every
+    other address still meets the real rule."""
+    real = quality.is_public_address
+    monkeypatch.setattr(
+        quality,
+        "is_public_address",
+        lambda address: str(address) == "127.0.0.1" or real(address),
+    )
+    return site
+
+
+@pytest.fixture
+def listener():
+    """Listening sockets that tell afterwards whether anything connected."""
+    sockets = []
+
+    def listen(host: str, port: int = 0) -> socket.socket:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family)
+        sock.bind((host, port))
+        sock.listen()
+        sock.setblocking(False)
+        sockets.append(sock)
+        return sock
+
+    yield listen
+    for sock in sockets:
+        sock.close()
+
+
+def was_connected(sock: socket.socket) -> bool:
+    try:
+        sock.accept()[0].close()
+    except BlockingIOError:
+        return False
+    return True
+
+
+def dns_answers(name: str, port: int, *answers: list[str]):
+    """socket.getaddrinfo answering for `name` with `answers` in turn, as a DNS
+    server that changes its answer would; other names resolve as usual."""
+    real = socket.getaddrinfo
+    answers = iter(answers)
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host != name:
+            return real(host, *args, **kwargs)
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))
+            for address in next(answers)
+        ]
+
+    return mock.patch.object(socket, "getaddrinfo", getaddrinfo)
 
 
 @pytest.fixture
@@ -108,6 +204,44 @@ def closed_port() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture
+def tls_site(fake_site, monkeypatch, tmp_path):
+    """The fake site over TLS, with a certificate for site.example only, from a
+    certificate authority the check is made to trust."""
+    if not shutil.which("openssl"):
+        pytest.skip("needs the openssl command")
+
+    def openssl(*args: str) -> None:
+        subprocess.run(
+            ["openssl", *args], cwd=tmp_path, check=True, capture_output=True
+        )
+
+    openssl(
+        *("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+        *("-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=Test CA"),
+        *("-addext", "basicConstraints=critical,CA:TRUE"),
+        *("-addext", "keyUsage=critical,keyCertSign"),
+    )
+    openssl(
+        *("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=site.example"),
+        *("-keyout", "site.key", "-out", "site.csr"),
+    )
+    (tmp_path / "san").write_text("subjectAltName=DNS:site.example\n")
+    openssl(
+        *("x509", "-req", "-in", "site.csr", "-days", "1", "-extfile", "san"),
+        *("-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "site.pem"),
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "site.pem", tmp_path / "site.key")
+    fake_site.server_names = []
+    context.sni_callback = lambda sock, name, context: fake_site.server_names.append(
+        name
+    )
+    fake_site.socket = context.wrap_socket(fake_site.socket, server_side=True)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    return fake_site
 
 
 # On the starter content
@@ -265,45 +399,160 @@ def test_websites_are_not_checked_unless_asked(seed):
     check.assert_not_called()
 
 
-def test_website_check_heads_then_gets_and_follows_web_redirects(site):
-    assert quality.check_website(f"{site}/ok").ok
-    assert quality.check_website(f"{site}/no-head").ok
-    assert quality.check_website(f"{site}/moved").ok
+def test_website_check_heads_then_gets_and_follows_web_redirects(public_site):
+    assert quality.check_website(f"{public_site}/ok").ok
+    assert quality.check_website(f"{public_site}/no-head").ok
+    assert quality.check_website(f"{public_site}/moved").ok
 
 
-def test_website_check_reports_what_does_not_answer(site, closed_port):
-    with translation.override("en"):
-        gone = quality.check_website(f"{site}/gone")
-        refused = quality.check_website(closed_port)
-        ftp = quality.check_website(f"{site}/to-ftp")
-        not_web = quality.check_website("javascript:alert(1)")
-    assert (gone.ok, gone.detail) == (False, "answers 404")
-    assert not refused.ok and refused.detail.startswith("does not answer")
-    assert not ftp.ok
-    assert (not_web.ok, not_web.detail) == (False, "not a web address")
+def test_website_check_tells_only_whether_a_site_answers(
+    public_site, closed_port, caplog
+):
+    urls = [
+        f"{public_site}/gone",
+        closed_port,
+        f"{public_site}/to-ftp",
+        "javascript:alert(1)",
+    ]
+    caplog.set_level("INFO", logger="clusters.quality")
+    results = [quality.check_website(url) for url in urls]
+    assert results == [quality.WebsiteResult(url, False) for url in urls]
+    assert f"HEAD {public_site}/gone answers 404" in caplog.text  # for the admins
 
 
-def test_a_slow_site_is_given_up_after_its_time_limit(site):
-    started = time.monotonic()
-    result = quality.check_website(f"{site}/slow", timeout=0.5)
+def test_loopback_addresses_are_refused_without_connecting(listener):
+    ipv4, ipv6 = listener("127.0.0.1"), listener("::1")
+    port, port6 = ipv4.getsockname()[1], ipv6.getsockname()[1]
+    urls = [
+        f"http://127.0.0.1:{port}/",
+        f"http://localhost:{port}/",
+        f"http://127.1:{port}/",
+        f"http://2130706433:{port}/",
+        f"http://[::ffff:127.0.0.1]:{port}/",
+        f"https://127.0.0.1:{port}/",
+        f"http://[::1]:{port6}/",
+    ]
+    assert [quality.check_website(url).ok for url in urls] == [False] * len(urls)
+    assert not was_connected(ipv4)
+    assert not was_connected(ipv6)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "10.0.0.1",
+        "172.16.0.1",
+        "192.168.1.1",
+        "100.64.0.1",
+        "169.254.169.254",
+        "0.0.0.0",
+        "224.0.0.1",
+        "240.0.0.1",
+        "255.255.255.255",
+        "[::]",
+        "[fe80::1]",
+        "[fc00::1]",
+        "[fec0::1]",
+        "[ff02::1]",
+        "[::ffff:10.0.0.1]",
+        "[::ffff:169.254.169.254]",
+        "[2002:a00:1::1]",
+        "[64:ff9b::a00:1]",
+    ],
+)
+def test_internal_addresses_are_refused_without_connecting(host):
+    with mock.patch.object(socket, "create_connection") as connect:
+        result = quality.check_website(f"http://{host}/")
     assert not result.ok
-    assert time.monotonic() - started < 1.9
+    connect.assert_not_called()
 
 
-def test_the_whole_check_stops_at_its_time_limit(site):
-    urls = [f"{site}/slow?{n}" for n in range(6)]
+@pytest.mark.parametrize(
+    "address", ["93.184.215.14", "2606:4700::1", "::ffff:93.184.215.14"]
+)
+def test_public_addresses_are_allowed(address):
+    assert quality.is_public_address(ipaddress.ip_address(address))
+
+
+def test_a_name_with_any_internal_address_is_refused(public_site, fake_site):
+    port = fake_site.server_address[1]
+    with dns_answers("mixed.example", port, ["127.0.0.1", "10.0.0.1"]):
+        result = quality.check_website(f"http://mixed.example:{port}/ok")
+    assert not result.ok
+    assert fake_site.requests == []
+
+
+def test_the_check_connects_to_the_address_it_checked(public_site, fake_site, listener):
+    """A second DNS answer (rebinding to an internal address) is never used."""
+    port = fake_site.server_address[1]
+    rebound = listener("127.0.0.2", port)
+    with dns_answers("rebind.example", port, ["127.0.0.1"], ["127.0.0.2"]):
+        result = quality.check_website(f"http://rebind.example:{port}/ok")
+    assert result.ok
+    assert fake_site.requests == [("HEAD", "/ok", f"rebind.example:{port}")]
+    assert not was_connected(rebound)
+
+
+def test_tls_names_the_host_while_connecting_to_the_checked_address(
+    public_site, tls_site
+):
+    """SNI, the Host header and the certificate check use the name, not the
+    address the check connected to."""
+    port = tls_site.server_address[1]
+    with (
+        dns_answers("site.example", port, ["127.0.0.1"]),
+        dns_answers("other.example", port, ["127.0.0.1"]),
+    ):
+        right = quality.check_website(f"https://site.example:{port}/ok")
+        wrong = quality.check_website(f"https://other.example:{port}/ok")
+    assert right.ok
+    assert not wrong.ok  # the certificate is for site.example
+    assert tls_site.requests == [("HEAD", "/ok", f"site.example:{port}")]
+    assert tls_site.server_names == ["site.example", "other.example"]
+
+
+def test_a_redirect_to_an_internal_address_is_refused(public_site, fake_site, listener):
+    ipv4, ipv6 = listener("127.0.0.2"), listener("::1")
+    for target in (
+        f"http://127.0.0.2:{ipv4.getsockname()[1]}/",
+        f"http://[::1]:{ipv6.getsockname()[1]}/",
+    ):
+        url = f"{public_site}/to?{urlencode({'url': target})}"
+        assert not quality.check_website(url).ok
+    assert [request[0] for request in fake_site.requests] == ["HEAD", "HEAD"]
+    assert not was_connected(ipv4)
+    assert not was_connected(ipv6)
+
+
+def test_redirects_are_followed_three_times_at_most(public_site):
+    assert quality.check_website(f"{public_site}/hops/3").ok
+    assert not quality.check_website(f"{public_site}/hops/4").ok
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/slow", "/slow-hops/3", "/trickle"],
+    ids=["a slow answer", "redirects each a little slow", "a byte at a time"],
+)
+def test_a_site_is_given_up_at_its_time_limit(public_site, path):
     started = time.monotonic()
-    with translation.override("en"):
-        results = quality.check_websites(
-            urls, site_timeout=5, total_timeout=1, concurrency=2
-        )
+    result = quality.check_website(f"{public_site}{path}", timeout=1)
+    assert not result.ok
+    assert time.monotonic() - started < 1.5
+
+
+def test_the_whole_check_stops_at_its_time_limit(public_site):
+    urls = [f"{public_site}/slow?{n}" for n in range(6)]
+    started = time.monotonic()
+    results = quality.check_websites(
+        urls, site_timeout=5, total_timeout=1, concurrency=2
+    )
     assert time.monotonic() - started < 1.8
-    assert [result.url for result in results] == urls
-    assert {result.detail for result in results} == {"not checked: time limit"}
+    assert results == [quality.WebsiteResult(url, False) for url in urls]
 
 
-def test_each_address_is_checked_once_a_few_at_a_time(site):
-    urls = [f"{site}/ok", f"{site}/ok", f"{site}/gone"]
+def test_each_address_is_checked_once_a_few_at_a_time(public_site):
+    urls = [f"{public_site}/ok", f"{public_site}/ok", f"{public_site}/gone"]
     with mock.patch.object(
         quality, "check_website", wraps=quality.check_website
     ) as check:
@@ -312,7 +561,8 @@ def test_each_address_is_checked_once_a_few_at_a_time(site):
     assert [result.ok for result in results] == [True, False]
 
 
-def test_content_report_checks_websites_when_asked(site):
+def test_content_report_checks_websites_when_asked(public_site):
+    site = public_site
     make_cluster(key="dziala", website=f"{site}/ok")
     make_cluster(key="nie-dziala", name_en="Gone Cluster", website=f"{site}/gone")
     make_report(key="raport", url=f"{site}/moved")
@@ -320,7 +570,7 @@ def test_content_report_checks_websites_when_asked(site):
     call_command("content_report", "--check-websites", "--language", "en", stdout=out)
     report = out.getvalue()
     assert "Websites that do not answer: 1 of 3" in report
-    assert f"- {site}/gone: answers 404 (Gone Cluster)" in report
+    assert f"- {site}/gone (Gone Cluster)" in report
     assert f"{site}/ok" not in report
 
 
@@ -342,8 +592,8 @@ def test_quality_page_shows_the_report_to_staff(client, editor, seed):
     assert 'name="check_websites"' in content
 
 
-def test_quality_page_checks_websites_only_on_the_button(client, editor, site):
-    cluster = make_cluster(name_pl="Klaster Bez Strony", website=f"{site}/gone")
+def test_quality_page_checks_websites_only_on_the_button(client, editor, public_site):
+    cluster = make_cluster(name_pl="Klaster Bez Strony", website=f"{public_site}/gone")
     client.force_login(editor)
     url = reverse("admin:clusters_quality")
     with mock.patch.object(
@@ -354,8 +604,40 @@ def test_quality_page_checks_websites_only_on_the_button(client, editor, site):
         response = client.post(url, {"check_websites": "1"})
         assert check.call_count == 1
     content = response.content.decode()
-    assert f"{site}/gone" in content
+    assert "Strony internetowe, które nie odpowiadają: 1 z 1" in content
+    assert "po najwyżej 3 przekierowaniach" in content
+    assert "Adresy w sieciach wewnętrznych, w tym w sieci serwera" in content
+    assert f"{public_site}/gone" in content
     assert reverse("admin:clusters_cluster_change", args=[cluster.pk]) in content
+
+
+def test_quality_page_tells_staff_only_that_a_site_does_not_answer(
+    client, editor, public_site, closed_port, listener
+):
+    """An error status, a closed port and an internal address look the same: the
+    page cannot serve to map which ports of the server's network are open."""
+    internal = f"http://127.0.0.2:{listener('127.0.0.2').getsockname()[1]}/"
+    urls = [
+        f"{public_site}/gone",
+        closed_port,
+        internal,
+        f"{public_site}/to?{urlencode({'url': internal})}",
+    ]
+    for number, url in enumerate(urls):
+        make_cluster(key=f"klaster-{number}", website=url)
+    client.force_login(editor)
+    response = client.post(reverse("admin:clusters_quality"), {"check_websites": "1"})
+    content = response.content.decode()
+    section = content[content.index('id="websites"') :]
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", section, re.DOTALL)
+    assert len(rows) == len(urls)
+    generic = {
+        re.sub(r"<a [^>]*>[^<]*</a>", "RECORD", row.replace(escape(url), "URL"))
+        for row, url in zip(rows, urls, strict=True)
+    }
+    assert len(generic) == 1
+    for detail in ("404", "odmow", "refused", "Errno", "timed out"):
+        assert detail not in section
 
 
 def test_quality_page_needs_permission_to_view_clusters(client):

@@ -91,4 +91,4 @@ class Command(BaseCommand):
         )
         for result in problems:
             given_by = ", ".join(str(record) for record in result.records)
-            self.stdout.write(f"- {result.url}: {result.detail} ({given_by})")
+            self.stdout.write(f"- {result.url} ({given_by})")
