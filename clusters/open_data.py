@@ -261,6 +261,11 @@ def clusters_csv(request):
     return cors(response)
 
 
+# Addresses with these alone are cached (lublin/caching.py).
+clusters_json.query_parameters = frozenset(ExportClusterFilter.base_filters)
+clusters_csv.query_parameters = clusters_json.query_parameters
+
+
 def csv_row(record: dict) -> dict:
     def joined(values) -> str:
         return LIST_SEPARATOR.join(value or "" for value in values)
