@@ -261,6 +261,11 @@ def clusters_csv(request):
     return cors(response)
 
 
+# Addresses with these alone are cached (lublin/caching.py).
+clusters_json.query_parameters = frozenset(ExportClusterFilter.base_filters)
+clusters_csv.query_parameters = clusters_json.query_parameters
+
+
 def csv_row(record: dict) -> dict:
     def joined(values) -> str:
         return LIST_SEPARATOR.join(value or "" for value in values)
@@ -333,9 +338,11 @@ def highlands_json(request):
 
 @require_safe
 def robots_txt(request):
+    # The admin is not named: robots.txt is public, and a disallowed address would
+    # reveal where DJANGO_ADMIN_PATH moved it. Its pages keep themselves out of
+    # search results with Django's own `<meta name="robots" content="NONE,NOARCHIVE">`.
     lines = [
         "User-agent: *",
-        f"Disallow: /{settings.ADMIN_PATH}",
         "Allow: /",
         "",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",

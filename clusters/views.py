@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
@@ -90,6 +91,8 @@ class ClusterListView(FilterView):
     paginate_by = 20
     paginator_class = KeysFirstPaginator
     template_name = "clusters/cluster_filter.html"
+    # Addresses with these alone are cached (lublin/caching.py).
+    query_parameters = frozenset([*ClusterFilter.base_filters, "page"])
 
     def get(self, request, *args, **kwargs):
         # Empty fields of a submitted form would make every shared address long and
@@ -103,6 +106,19 @@ class ClusterListView(FilterView):
             query = kept.urlencode()
             return redirect(request.path + (f"?{query}" if query else ""))
         return super().get(request, *args, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.has_canonical_values(context["page_obj"]):
+            # Shown, with the correction asked for, but not worth a cache entry.
+            patch_cache_control(response, no_store=True)
+        return response
+
+    def has_canonical_values(self, page) -> bool:
+        """Valid filters, and a page number only for a page past the first."""
+        number = self.request.GET.get(self.page_kwarg)
+        valid_page = number is None or (page.number > 1 and number == str(page.number))
+        return valid_page and not self.filterset.form.errors
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return super().get_paginator(

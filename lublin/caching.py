@@ -13,6 +13,12 @@ Only what every visitor sees alike is cached: GET and HEAD requests for the publ
 pages (`/pl/…`, `/en/…`) and the language-neutral exports, from requests without a
 session cookie, answered 200 without cookies and without `private`/`no-store`. The
 admin, `/healthz` and every request of a signed-in user pass through untouched.
+
+Only canonical addresses are stored, so that no one can fill the cache with copies of
+a page (every entry costs every later write of the embedded cache): the parameters a
+page's view declares (`query_parameters`), each given once and not empty, in any order
+(the key sorts them). An address with anything else (tracking tags, junk, repeats) is
+rendered as usual and not stored; a page with invalid values says `no-store` itself.
 """
 
 import hashlib
@@ -32,7 +38,7 @@ from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
 )
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import http_date, parse_http_date_safe, urlencode
 from django.utils.translation import get_language_from_request
 
 # Shared caches (nginx, a CDN) may serve a public response this long without asking;
@@ -193,12 +199,24 @@ def in_transaction() -> bool:
     )
 
 
+def is_canonical(request) -> bool:
+    """Only parameters the page's view declares, each once and not empty."""
+    match = request.resolver_match
+    view = getattr(match.func, "view_class", match.func) if match else None
+    known = getattr(view, "query_parameters", frozenset())
+    return all(
+        name in known and len(values) == 1 and values[0]
+        for name, values in request.GET.lists()
+    )
+
+
 def page_key(request, version: str) -> str:
     # Not the host: behind a proxy every app server is reached under its own address,
-    # and pages build absolute links from SITE_URL, never from the request.
+    # and pages build absolute links from SITE_URL, never from the request. The
+    # parameters in name order: two orders of one search share an entry.
     language = get_language_from_request(request, check_path=True)
-    path = request.get_full_path()
-    digest = hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()
+    address = f"{request.path}?{urlencode(sorted(request.GET.lists()), doseq=True)}"
+    digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
     return f"page:{_database_name()}:{version}:{language}:{digest}"
 
 
@@ -245,7 +263,7 @@ class PublicPageCacheMiddleware:
                 return self.conditional(request, response)
             known = False  # the entry outlived its boundary: render afresh
         response = self.get_response(request)
-        if not is_cacheable_response(response):
+        if not (is_cacheable_response(response) and is_canonical(request)):
             return response
         storable = not in_transaction()
         if not known:

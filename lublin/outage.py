@@ -1,5 +1,8 @@
 """While the database is unreachable, visitors get a clear 503 page, never a traceback.
 
+A database that hangs is unreachable too: a request waits on PostgreSQL only a few
+seconds (lublin/postgresql), so workers are not held until gunicorn kills them.
+
 Public pages already in the page cache are still served: `PublicPageCacheMiddleware`
 answers before anything touches the database. Whatever else needs the database gets
 templates/503.html in the visitor's language, with `Retry-After`. Nothing has to be
@@ -9,9 +12,12 @@ and Django connects again on the first request after the database is back.
 
 import logging
 import sys
+import threading
 from http import HTTPStatus
 
+from django.core.signals import request_finished, request_started
 from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
@@ -23,6 +29,23 @@ UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 
 logger = logging.getLogger(__name__)
+_request = threading.local()
+
+
+def serving_request() -> bool:
+    """Whether this thread is answering a web request (a management command never is)."""
+    return getattr(_request, "serving", False)
+
+
+# Both receivers are connected when the middleware loads, before the first request.
+@receiver(request_started)
+def _start_serving(**kwargs):
+    _request.serving = True
+
+
+@receiver(request_finished)
+def _stop_serving(**kwargs):
+    _request.serving = False
 
 
 def unavailable(request, exception: Exception) -> HttpResponse:

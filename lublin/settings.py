@@ -24,6 +24,13 @@ def env_bool(name: str, default: bool) -> bool:
     return value == "1"
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name) or str(default)
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.")
+    return int(value)
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [
         item.strip()
@@ -118,8 +125,24 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several gunicorn workers write to one file: a transaction takes the write lock
     # when it begins (IMMEDIATE) and waits up to 20 s for it, so two concurrent admin
-    # saves queue instead of failing with "database is locked".
+    # saves queue instead of failing with "database is locked". Visitors' reads take
+    # no write lock and wait only while a commit writes (milliseconds); 20 s stays
+    # under gunicorn's 30 s worker timeout, so a wait that long still ends in a 503.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+# A request waits on PostgreSQL only so long (lublin/postgresql): a database that hangs
+# gives 503s within seconds, and cached pages are still served, instead of every worker
+# stuck until gunicorn kills it. Connecting may take DATABASE_CONNECT_TIMEOUT seconds
+# (libpq's minimum is 2); a statement of a request DATABASE_STATEMENT_TIMEOUT seconds
+# (0: no limit), far above any at 10,000 clusters, where the slowest page takes 0.2 s
+# in all (docs/benchmarks.md). Management commands (migrate, backups) have no limit.
+DATABASE_CONNECT_TIMEOUT = env_int("DJANGO_DATABASE_CONNECT_TIMEOUT", 2)
+DATABASE_STATEMENT_TIMEOUT = env_int("DJANGO_DATABASE_STATEMENT_TIMEOUT", 5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "lublin.postgresql"
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
@@ -144,11 +167,14 @@ if REDIS_URL:
         }
     }
 else:
+    # Every write lists the whole folder to decide whether to cull: 1 ms at 500
+    # entries, 3 ms at 1,000, 13 ms at 7,200. 1,000 holds every page of a site of a
+    # few hundred clusters in both languages, with room for searches.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / ".cache"),
-            "OPTIONS": {"MAX_ENTRIES": 10_000},
+            "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_CACHE_MAX_ENTRIES", 1000)},
         }
     }
 

@@ -5,6 +5,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from lublin.outage import RETRY_AFTER_SECONDS
+
 
 @require_safe
 @never_cache
@@ -14,7 +16,9 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
-        return JsonResponse(
+        response = JsonResponse(
             {"status": "unavailable"}, status=HTTPStatus.SERVICE_UNAVAILABLE
         )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return JsonResponse({"status": "ok"})

@@ -1,8 +1,10 @@
-"""A TCP proxy on 127.0.0.1 that a test can cut and restore: a database outage on cue.
+"""A TCP proxy on 127.0.0.1 that a test can cut, hang and restore: an outage on cue.
 
 `cut()` closes the listening socket and every live connection, so the clients see
 their connections drop and new ones refused, as when a database server goes away;
-`restore()` listens again on the same port. The real server is never touched.
+`hang()` keeps every connection open and accepts new ones but passes nothing on, as a
+server that hangs; `restore()` listens again on the same port, passing data through.
+The real server is never touched.
 """
 
 import socket
@@ -17,6 +19,9 @@ class TcpProxy:
         self.port = 0
         self._listener: socket.socket | None = None
         self._connections: set[socket.socket] = set()
+        # Accepted while hung: never read, never answered.
+        self._held: set[socket.socket] = set()
+        self._hung = threading.Event()
         self._lock = threading.Lock()
 
     def __enter__(self) -> "TcpProxy":
@@ -28,6 +33,7 @@ class TcpProxy:
 
     def restore(self) -> None:
         """Listen (again) on 127.0.0.1:`port`; a free port the first time."""
+        self._hung.clear()
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         # Connections just cut linger in TIME_WAIT on this port.
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -37,12 +43,18 @@ class TcpProxy:
         self._listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
 
+    def hang(self) -> None:
+        """Swallow what open connections send, accept new ones and answer nothing;
+        `cut()` then `restore()` ends it."""
+        self._hung.set()
+
     def cut(self) -> None:
         """Refuse new connections and drop every open one."""
         with self._lock:
             listener, self._listener = self._listener, None
             connections, self._connections = self._connections, set()
-        for sock in ([listener] if listener else []) + list(connections):
+            held, self._held = self._held, set()
+        for sock in ([listener] if listener else []) + list(connections | held):
             _close(sock)
 
     @property
@@ -56,6 +68,10 @@ class TcpProxy:
                 client, _address = listener.accept()
             except OSError:  # cut: the listener was shut down
                 return
+            if self._hung.is_set():
+                with self._lock:
+                    self._held.add(client)
+                continue
             try:
                 server = socket.create_connection(self.upstream, timeout=5)
             except OSError:
@@ -76,7 +92,8 @@ class TcpProxy:
     def _pipe(self, source: socket.socket, target: socket.socket) -> None:
         try:
             while data := source.recv(BUFFER):
-                target.sendall(data)
+                if not self._hung.is_set():
+                    target.sendall(data)
         except OSError:
             pass
         with self._lock:

@@ -5,6 +5,7 @@ Runs on the embedded default (file-based cache) and, when REDIS_URL is set, on R
 that need stored responses use the `transactional_db` fixture.
 """
 
+import ast
 import json
 import os
 import sqlite3
@@ -19,10 +20,13 @@ from pathlib import Path
 import pytest
 from django.core import serializers
 from django.core.cache import cache
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
 
 from lublin import caching
 from lublin.caching import content_version, is_public_path
@@ -324,3 +328,107 @@ def test_two_processes_never_serve_stale_content(shared_cache_env, tmp_path):
             process.terminate()
         for process in processes:
             process.wait(timeout=10)
+
+
+# Only canonical addresses are stored: no one can flood the cache.
+
+
+def served_from_cache(client: Client, url: str) -> bool:
+    """Whether `url` answers 200 without a query (as only a stored page can)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK, url
+    return not queries
+
+
+def directory_url() -> str:
+    with translation.override("en"):
+        return reverse("clusters:list")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "address",
+    [
+        "directory?utm_source=newsletter",
+        "directory?status=active&status=inactive",
+        "cluster?q=alfa",
+        "export?page=2",
+        "export?status=",
+    ],
+)
+def test_addresses_with_unknown_repeated_or_empty_parameters_are_not_cached(
+    visitor, address
+):
+    cluster = make_cluster(name_pl="Klaster Alfa", status="active")
+    page, query = address.split("?")
+    path = {
+        "directory": directory_url(),
+        "cluster": cluster.get_absolute_url(),
+        "export": export_url(),
+    }[page]
+    visitor.get(path)
+    assert served_from_cache(visitor, path)
+    visitor.get(f"{path}?{query}")
+    assert not served_from_cache(visitor, f"{path}?{query}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_orders_of_the_same_parameters_share_one_entry(visitor):
+    make_cluster(name_pl="Klaster Alfa", status="active")
+    directory = directory_url()
+    visitor.get(f"{directory}?status=active&sort=-name&q=alfa")
+    assert served_from_cache(visitor, f"{directory}?q=alfa&sort=-name&status=active")
+    visitor.get(f"{export_url()}?status=active&sort=-name")
+    assert served_from_cache(visitor, f"{export_url()}?sort=-name&status=active")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "query", ["year_from=abc", "sort=bogus", "highland=nowhere", "page=999", "page=1"]
+)
+def test_a_directory_address_with_invalid_values_is_shown_but_not_cached(
+    visitor, query
+):
+    make_cluster(name_pl="Klaster Alfa")
+    url = f"{directory_url()}?{query}"
+    response = visitor.get(url)
+    assert response.status_code == HTTPStatus.OK
+    assert "no-store" in response["Cache-Control"]
+    assert not served_from_cache(visitor, url)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_later_page_of_the_directory_is_cached(visitor):
+    for number in range(21):
+        make_cluster(name_pl=f"Klaster {number:02}")
+    visitor.get(f"{directory_url()}?page=2")
+    assert served_from_cache(visitor, f"{directory_url()}?page=2")
+
+
+def test_the_embedded_cache_keeps_to_its_bound(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"REDIS_URL", "DJANGO_CACHE_MAX_ENTRIES"}
+    }
+    printed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; "
+            "print(repr(settings.CACHES['default']['OPTIONS']))",
+        ],
+        env=env | {"DJANGO_SETTINGS_MODULE": "tests.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    options = ast.literal_eval(printed)
+    bound = options["MAX_ENTRIES"]
+    assert bound == 1000  # README, Settings: DJANGO_CACHE_MAX_ENTRIES
+    bounded = FileBasedCache(str(tmp_path / "bounded"), {"OPTIONS": options})
+    page = b"x" * 8 * 1024
+    for number in range(bound + 50):
+        bounded.set(f"page-{number}", page)
+    assert len(list((tmp_path / "bounded").glob("*.djcache"))) <= bound

@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -24,9 +25,13 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.db import OperationalError
+from django.db.utils import ConnectionHandler
 
 from bench.run import PG_ADMIN, Gunicorn
+from contacts.models import Team
 from contacts.views import TeamListView
+from lublin import outage
+from lublin.postgresql import base as postgresql_base
 from tests.tcp_proxy import TcpProxy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,6 +146,44 @@ def test_an_error_in_a_view_gives_the_styled_500_page_without_a_traceback(
         assert leak not in content
 
 
+# Waiting on a database that hangs: only web requests are limited.
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("own_cache")
+def test_serving_request_holds_only_while_a_request_is_answered(client, monkeypatch):
+    seen = []
+
+    def get_queryset(self):
+        seen.append(outage.serving_request())
+        return Team.objects.none()
+
+    monkeypatch.setattr(TeamListView, "get_queryset", get_queryset)
+    assert client.get("/en/contact/").status_code == HTTPStatus.OK
+    assert seen == [True]
+    assert outage.serving_request() is False
+
+
+def postgresql_wrapper():
+    """A connection's settings as DATABASE_URL would make them; never connected."""
+    handler = ConnectionHandler(
+        {"default": {"ENGINE": "lublin.postgresql", "NAME": "cms", "OPTIONS": {}}}
+    )
+    return handler["default"]
+
+
+@pytest.mark.parametrize(
+    ("serving", "options"),
+    [(True, "-c statement_timeout=5000"), (False, None)],
+)
+def test_only_connections_opened_for_a_request_limit_their_statements(
+    monkeypatch, settings, serving, options
+):
+    settings.DATABASE_STATEMENT_TIMEOUT = 5
+    monkeypatch.setattr(postgresql_base, "serving_request", lambda: serving)
+    assert postgresql_wrapper().get_connection_params().get("options") == options
+
+
 # The outage, end to end.
 
 
@@ -242,5 +285,83 @@ def test_while_the_database_is_unreachable_cached_pages_are_served_and_the_rest_
                 time.sleep(0.2)
             for path in not_cached:
                 assert fetch(opener, port, path)[0] == HTTPStatus.OK, path
+        finally:
+            server.stop()
+
+
+def timed_fetch(opener, port: int, path: str):
+    """`fetch`, and the seconds it took."""
+    started = time.monotonic()
+    status, headers, body = fetch(opener, port, path)
+    return status, headers, body, time.monotonic() - started
+
+
+# Connecting (2 s), or a health check on an open connection and connecting again:
+# the default timeouts, with room for a busy machine. Without them, 30 s and a killed
+# worker.
+QUICK_503_SECONDS = 8
+CACHE_HIT_SECONDS = 2
+
+
+def test_a_hung_database_gives_503_within_seconds_and_cached_pages_are_still_served(
+    outage_database, tmp_path
+):
+    opener = urllib.request.build_opener()
+    with TcpProxy(("127.0.0.1", 5432)) as proxy:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{proxy.port}/{outage_database}",
+            "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
+            "DJANGO_PAGE_CACHE": "1",
+        }
+        for name in (
+            "REDIS_URL",
+            "DJANGO_DATABASE_CONNECT_TIMEOUT",
+            "DJANGO_DATABASE_STATEMENT_TIMEOUT",
+        ):
+            env.pop(name, None)
+        server = Gunicorn(env)
+        try:
+            port = server.port
+            cached, uncached = "/pl/klastry/", "/en/clusters/test-cluster/"
+            # Twice: both workers hold an open connection that will hang mid-life.
+            for _ in range(2):
+                assert fetch(opener, port, cached)[0] == HTTPStatus.OK
+                assert fetch(opener, port, "/healthz")[0] == HTTPStatus.OK
+            assert proxy.open_connections > 0
+
+            proxy.hang()
+            for _ in range(2):
+                status, headers, body, seconds = timed_fetch(opener, port, "/healthz")
+                assert status == HTTPStatus.SERVICE_UNAVAILABLE
+                assert json.loads(body) == {"status": "unavailable"}
+                assert headers["Retry-After"] == "30"
+                assert seconds < QUICK_503_SECONDS, f"{seconds:.1f} s"
+            status, _headers, _body, seconds = timed_fetch(opener, port, cached)
+            assert status == HTTPStatus.OK
+            assert seconds < CACHE_HIT_SECONDS, f"{seconds:.1f} s"
+            status, headers, body, seconds = timed_fetch(opener, port, uncached)
+            assert status == HTTPStatus.SERVICE_UNAVAILABLE
+            assert headers["Retry-After"] == "30"
+            assert "<h1>Page temporarily unavailable</h1>" in body
+            assert seconds < QUICK_503_SECONDS, f"{seconds:.1f} s"
+
+            # While one worker waits on the database, the other serves the cache.
+            waiting = threading.Thread(target=fetch, args=(opener, port, uncached))
+            waiting.start()
+            time.sleep(0.5)
+            status, _headers, _body, seconds = timed_fetch(opener, port, cached)
+            waiting.join()
+            assert status == HTTPStatus.OK
+            assert seconds < CACHE_HIT_SECONDS, f"{seconds:.1f} s"
+
+            proxy.cut()
+            proxy.restore()
+            deadline = time.monotonic() + 15
+            while fetch(opener, port, "/healthz")[0] != HTTPStatus.OK:
+                assert time.monotonic() < deadline, "/healthz did not recover"
+                time.sleep(0.2)
+            assert fetch(opener, port, uncached)[0] == HTTPStatus.OK
         finally:
             server.stop()

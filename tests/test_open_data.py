@@ -523,19 +523,22 @@ def test_drafts_appear_nowhere(client, directory):
         assert absolute(draft, "en") not in entries
 
 
-def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_admin(
-    client, settings
-):
-    settings.ADMIN_PATH = "zaplecze/"
+def test_robots_txt_points_to_the_sitemap_and_lets_crawlers_read_the_site(client):
     response = client.get("/robots.txt")
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
-    assert "User-agent: *" in lines
-    assert "Disallow: /zaplecze/" in lines
+    assert lines[:2] == ["User-agent: *", "Allow: /"]
     assert f"Sitemap: {SITE_URL}/sitemap.xml" in lines
     # The export is open data: crawlers may read it.
-    assert not any(line.startswith("Disallow: /api") for line in lines)
+    assert not any(line.startswith("Disallow:") for line in lines)
+
+
+def test_robots_txt_does_not_reveal_a_moved_admin(client, settings):
+    settings.ADMIN_PATH = "zaplecze-7f3a/"
+    content = client.get("/robots.txt").content.decode()
+    assert "zaplecze" not in content
+    assert "admin" not in content
 
 
 # The starter content (the one place these tests load the fixtures)

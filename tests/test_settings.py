@@ -68,12 +68,31 @@ def test_secure_off_serves_plain_http():
     assert result.stdout.strip() == "(False, 'sessionid')"
 
 
-def test_database_url_selects_postgresql():
+def test_database_url_selects_postgresql_with_its_timeouts():
     result = settings_in_subprocess(
-        {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://u@db.example:5433/cms"},
-        "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME']",
+        {
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": "postgres://u@db.example:5433/cms",
+            "DJANGO_DATABASE_CONNECT_TIMEOUT": "4",
+            "DJANGO_DATABASE_STATEMENT_TIMEOUT": "9",
+        },
+        "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME'], "
+        "settings.DATABASES['default']['OPTIONS'], settings.DATABASE_STATEMENT_TIMEOUT",
     )
-    assert result.stdout.strip() == "('django.db.backends.postgresql', 'cms')"
+    assert result.stdout.strip() == (
+        "('lublin.postgresql', 'cms', {'connect_timeout': 4}, 9)"
+    )
+
+
+def test_database_timeouts_are_whole_numbers():
+    result = settings_in_subprocess(
+        {"DJANGO_DEBUG": "1", "DJANGO_DATABASE_STATEMENT_TIMEOUT": "5s"},
+        "settings.DATABASE_STATEMENT_TIMEOUT",
+    )
+    assert result.returncode != 0
+    assert "DJANGO_DATABASE_STATEMENT_TIMEOUT must be a whole number, not '5s'" in (
+        result.stderr
+    )
 
 
 def test_polish_is_the_default_language_and_warsaw_the_time_zone(settings):
@@ -95,6 +114,7 @@ def test_healthz_reports_unavailable_when_the_database_fails(client):
         response = client.get("/healthz")
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json() == {"status": "unavailable"}
+    assert response["Retry-After"] == "30"
 
 
 def test_healthz_is_exempt_from_the_ssl_redirect(client, settings):
