@@ -22,6 +22,7 @@ from import_export.formats import base_formats
 from import_export.results import RowResult
 
 from clusters.models import EARLIEST_YEAR, LATEST_YEAR, Cluster, MembershipSnapshot
+from clusters.open_data import spreadsheet_text
 
 COUNTS = (
     "members",
@@ -33,8 +34,6 @@ COUNTS = (
 REQUIRED_COLUMNS = ("cluster", "year", *COUNTS)
 # A whole number as people type it: 1234, 1 234 (a space, or a no-break space).
 WHOLE_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)")
-# A spreadsheet would run a cell starting with these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def is_blank(value) -> bool:
@@ -116,19 +115,14 @@ class ClusterKeyWidget(widgets.ForeignKeyWidget):
             ) from None
 
 
-class SourceWidget(widgets.CharWidget):
-    def clean(self, value, row=None, **kwargs):
-        return "" if is_blank(value) else str(value).strip()
-
-
-def spreadsheet_text(text: str) -> str:
-    """Text a spreadsheet shows as text, never runs as a formula (CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 class SpreadsheetTextWidget(widgets.CharWidget):
     def render(self, value, obj=None, **kwargs):
         return spreadsheet_text("" if value is None else str(value))
+
+
+class SourceWidget(SpreadsheetTextWidget):
+    def clean(self, value, row=None, **kwargs):
+        return "" if is_blank(value) else str(value).strip()
 
 
 class CSV(base_formats.CSV):
@@ -169,7 +163,10 @@ class YearlyFiguresResource(resources.ModelResource):
     )
     # Shown in the template and the preview to tell the keys apart; never imported.
     cluster_name = fields.Field(
-        attribute="cluster__name", column_name="cluster_name", readonly=True
+        attribute="cluster__name",
+        column_name="cluster_name",
+        readonly=True,
+        widget=SpreadsheetTextWidget(),
     )
     year = fields.Field(attribute="year", column_name="year", widget=YearWidget())
     members = fields.Field(

@@ -168,6 +168,29 @@ def test_a_downloaded_template_filled_in_imports(staff, ict):
     assert ict.snapshots.get(year=2024).members == 31
 
 
+FORMULA_NAMES = [
+    '=HYPERLINK("https://example.com/","Kliknij")',
+    "+1+1",
+    "-1+1",
+    "@SUM(1,1)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.mark.parametrize("name", FORMULA_NAMES)
+def test_template_shows_a_name_that_starts_a_formula_as_text(staff, name):
+    make_cluster(key="tricky", name_pl=name, name_en=name)
+    url = reverse("admin:clusters_membershipsnapshot_template", args=["csv"])
+    rows = list(csv.reader(io.StringIO(text(staff.get(url)), newline="")))
+    assert rows[1][:2] == ["tricky", "'" + name]
+    url = reverse("admin:clusters_membershipsnapshot_template", args=["xlsx"])
+    sheet = openpyxl.load_workbook(io.BytesIO(staff.get(url).content)).active
+    # Text, not a formula; XML reads a carriage return as a line feed.
+    assert sheet["B2"].data_type == "s"
+    assert sheet["B2"].value == "'" + name.replace("\r", "\n")
+
+
 def test_template_of_an_unknown_format_is_not_found(staff):
     response = staff.get("/admin/clusters/membershipsnapshot/template.json")
     assert response.status_code == HTTPStatus.NOT_FOUND
