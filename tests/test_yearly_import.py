@@ -2,7 +2,11 @@
 
 import csv
 import io
+import os
 import re
+import tempfile
+import time
+import zipfile
 from http import HTTPStatus
 
 import openpyxl
@@ -42,6 +46,12 @@ def own_cache(settings, request):
             "LOCATION": request.node.nodeid,
         }
     }
+
+
+@pytest.fixture(autouse=True)
+def own_temporary_folder(monkeypatch, tmp_path):
+    """Uploads awaiting confirmation go to this test's folder."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
 
 @pytest.fixture
@@ -515,3 +525,121 @@ def test_import_pages_carry_no_inline_code(staff, ict):
 
 def test_required_columns_are_what_the_template_offers():
     assert set(REQUIRED_COLUMNS) <= set(COLUMNS)
+
+
+# Robustness: files too big for the import are refused before the work, with the
+# form shown again; a tampered confirmation goes back to the import page.
+
+
+TOO_BIG = {
+    "100,000 rows, over the size limit": (
+        100_000,
+        "The file is 2.8\xa0MB, and the import takes files of up to 512.0\xa0KB",
+    ),
+    "1,001 rows, over the row limit": (
+        1001,
+        "Too many rows for one import: 1001, and one import takes 1000 at most.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", TOO_BIG)
+def test_a_file_too_big_is_refused_at_once_and_the_form_shown_again(staff, ict, case):
+    count, message = TOO_BIG[case]
+    started = time.perf_counter()
+    response = upload(staff, [["lublin-ict", 2024, 30, 25, 3, 2, "", ""]] * count)
+    assert time.perf_counter() - started < 5
+    page = text(response)
+    assert response.status_code == HTTPStatus.OK
+    assert f'<ul class="errorlist" id="id_import_file_error"><li>{message}' in page
+    assert '<option value="0" selected>' in page  # the format chosen is kept
+    assert "Confirm import" not in page
+    assert MembershipSnapshot.objects.count() == 1
+
+
+def test_size_and_row_refusals_are_in_polish_for_polish_staff(client, editor, ict):
+    client.force_login(editor)
+    page = text(upload(client, [["lublin-ict", 2024, 1, 1, 0, 0, "", ""]] * 1001))
+    assert "Za dużo wierszy na jeden import: 1001" in page
+
+
+def xlsx_bomb(unpacked_size: int) -> bytes:
+    """A valid XLSX whose sheet is padded with blanks that compress ~1000 to 1."""
+    template = io.BytesIO()
+    book = openpyxl.Workbook()
+    book.active.append(COLUMNS)
+    book.save(template)
+    bomb = io.BytesIO()
+    with (
+        zipfile.ZipFile(template) as source,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(part, data)
+                continue
+            head, tail = data.split(b"<sheetData>")
+            with target.open(part.filename, "w") as sheet:
+                sheet.write(head + b"<sheetData>")
+                for _ in range(unpacked_size // 2**20):
+                    sheet.write(b" " * 2**20)
+                sheet.write(tail)
+    return bomb.getvalue()
+
+
+def test_an_xlsx_zip_bomb_is_refused_without_being_opened(staff, ict, monkeypatch):
+    bomb = xlsx_bomb(100 * 2**20)
+    assert len(bomb) < 200_000
+
+    def unopened(*args, **kwargs):
+        raise AssertionError("the XLSX was opened")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", unopened)
+    response = staff.post(
+        IMPORT_URL,
+        {"format": "1", "import_file": SimpleUploadedFile("bomb.xlsx", bomb)},
+    )
+    page = text(response)
+    assert response.status_code == HTTPStatus.OK
+    assert "The file would unpack to 100.0\xa0MB" in page
+    assert "Confirm import" not in page
+
+
+TAMPERED = {
+    "another format": {"format": ["1"]},
+    "no such format": {"format": ["x"]},
+    "no such resource": {"resource": ["5"]},
+    "no file name": {"import_file_name": [""]},
+}
+
+
+@pytest.mark.parametrize("case", TAMPERED)
+def test_a_tampered_confirmation_goes_back_to_the_import_page(staff, ict, case):
+    preview = upload(staff, [["lublin-ict", 2024, 30, 25, 0, 0]], columns=COLUMNS[:6])
+    data = form_values(text(preview)) | TAMPERED[case]
+    response = staff.post(CONFIRM_URL, data)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == IMPORT_URL
+    assert "it was not previewed here" in text(staff.get(IMPORT_URL))
+    assert MembershipSnapshot.objects.count() == 1
+
+
+def waiting_uploads(tmp_path) -> list[str]:
+    return sorted(path.name for path in (tmp_path / "lublin-yearly-figures").iterdir())
+
+
+def test_uploads_never_confirmed_are_removed_hours_later(staff, ict, tmp_path):
+    row = [["lublin-ict", 2024, 30, 25, 0, 0]]
+    upload(staff, row, columns=COLUMNS[:6])
+    [abandoned] = waiting_uploads(tmp_path)
+    seven_hours_ago = time.time() - 7 * 60 * 60
+    os.utime(tmp_path / "lublin-yearly-figures" / abandoned, (seven_hours_ago,) * 2)
+
+    preview = upload(staff, row, columns=COLUMNS[:6])
+
+    [waiting] = waiting_uploads(tmp_path)
+    assert waiting != abandoned
+    confirm(staff, preview)
+    assert waiting_uploads(tmp_path) == []
+    assert ict.snapshots.filter(year=2024).exists()
