@@ -37,6 +37,7 @@ from clusters.models import EARLIEST_YEAR, LATEST_YEAR, MembershipSnapshot
 from clusters.resources import (
     EXPORT_FORMATS,
     FORMATS,
+    MAX_ROWS,
     MAX_UPLOAD_SIZE,
     ClusterExportResource,
     UploadRefused,
@@ -192,6 +193,8 @@ class YearlyFiguresAdmin(ImportMixin, admin.ModelAdmin):
             ],
             "earliest_year": EARLIEST_YEAR,
             "latest_year": LATEST_YEAR,
+            "max_rows": MAX_ROWS,
+            "max_upload_size": MAX_UPLOAD_SIZE,
         }
 
     def add_data_read_fail_error_to_form(self, form, e):

@@ -213,6 +213,11 @@ def test_import_page_offers_both_templates_for_the_next_year(staff, ict):
     assert 'name="year" id="id_template_year" value="2024"' in page
 
 
+def test_import_page_states_the_limits_of_a_file(staff):
+    page = text(staff.get(IMPORT_URL))
+    assert "One import takes up to 1000 rows, in a file of up to 512.0\xa0KB." in page
+
+
 # Preview and confirmation
 
 
