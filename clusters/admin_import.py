@@ -4,15 +4,24 @@ Yearly figures live on the membership snapshots' admin, a read-only list of ever
 cluster's figures by year: staff upload a CSV or XLSX, see a preview with each row's
 checks, and confirm. Nothing is saved before the confirmation, and the confirmation
 saves every row or none (one transaction, rolled back on any refusal). Existing
-figures are never touched: a year a cluster already has is refused.
+figures are never touched: a year a cluster already has is refused. A file too big
+for the import is refused before it is read (limits in clusters/resources.py); an
+upload waits for its confirmation in a folder of its own, and one never confirmed
+is removed hours later.
 
 The cluster list exports what it shows, filters and search applied, through
 `ClusterExportMixin`, which `ClusterAdmin` inherits.
 """
 
+import contextlib
+import tempfile
+import time
+from pathlib import Path
+
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import select_template
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -20,19 +29,79 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from import_export.admin import ExportMixin, ImportMixin
-from import_export.forms import SelectableFieldsExportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 from import_export.results import RowResult
+from import_export.tmp_storages import TempFolderStorage
 
 from clusters.models import EARLIEST_YEAR, LATEST_YEAR, MembershipSnapshot
 from clusters.resources import (
+    EXPORT_FORMATS,
     FORMATS,
+    MAX_ROWS,
+    MAX_UPLOAD_SIZE,
     ClusterExportResource,
+    UploadRefused,
     YearlyFiguresResource,
     next_figures_year,
 )
 
-# The upload a user previewed, kept in their session: only that one can be confirmed.
+# The upload a user previewed, kept in their session: only that file, in that format,
+# can be confirmed.
 UPLOAD_SESSION_KEY = "yearly_figures_upload"
+PREVIEWED = ("import_file_name", "format", "resource")
+# An upload waits on disk from its preview to its confirmation; one never confirmed is
+# removed when the import is next used after this long (a preview left open over a
+# long meeting can still be confirmed).
+UPLOAD_LIFETIME_SECONDS = 6 * 60 * 60
+
+
+def upload_folder() -> Path:
+    """The host's temporary folder for uploads awaiting confirmation, this import's
+    files only, so that the abandoned ones can be found."""
+    folder = Path(tempfile.gettempdir()) / "lublin-yearly-figures"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def remove_abandoned_uploads() -> None:
+    oldest_kept = time.time() - UPLOAD_LIFETIME_SECONDS
+    for upload in upload_folder().iterdir():
+        # Another worker may confirm (and remove) an upload meanwhile.
+        with contextlib.suppress(FileNotFoundError):
+            if upload.stat().st_mtime < oldest_kept:
+                upload.unlink()
+
+
+class UploadStorage(TempFolderStorage):
+    """import-export's temporary file storage, in `upload_folder()`."""
+
+    def save(self, data):
+        # A new file of a random name, readable by this user only.
+        with tempfile.NamedTemporaryFile(dir=upload_folder(), delete=False) as file:
+            file.write(data)
+        self.name = Path(file.name).name
+
+    def get_full_path(self):
+        # The confirmation form gives the bare name (its directory part dropped).
+        return str(upload_folder() / self.name)
+
+
+class YearlyFiguresImportForm(ImportForm):
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > MAX_UPLOAD_SIZE:
+            raise ValidationError(
+                _(
+                    "The file is %(size)s, and the import takes files of up to "
+                    "%(limit)s: a year’s figures take far less. Check that this is "
+                    "the right file."
+                )
+                % {
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(MAX_UPLOAD_SIZE),
+                }
+            )
+        return upload
 
 
 @admin.register(MembershipSnapshot)
@@ -41,6 +110,8 @@ class YearlyFiguresAdmin(ImportMixin, admin.ModelAdmin):
 
     resource_classes = [YearlyFiguresResource]
     formats = FORMATS
+    import_form_class = YearlyFiguresImportForm
+    tmp_storage_class = UploadStorage
     import_template_name = "admin/clusters/membershipsnapshot/import.html"
     list_display = [
         "cluster_link",
@@ -122,9 +193,14 @@ class YearlyFiguresAdmin(ImportMixin, admin.ModelAdmin):
             ],
             "earliest_year": EARLIEST_YEAR,
             "latest_year": LATEST_YEAR,
+            "max_rows": MAX_ROWS,
+            "max_upload_size": MAX_UPLOAD_SIZE,
         }
 
     def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, UploadRefused):
+            form.add_error("import_file", str(e))
+            return
         form.add_error(
             "import_file",
             _(
@@ -141,18 +217,21 @@ class YearlyFiguresAdmin(ImportMixin, admin.ModelAdmin):
         }
 
     def import_action(self, request, **kwargs):
+        remove_abandoned_uploads()
         response = super().import_action(request, **kwargs)
         confirm_form = getattr(response, "context_data", {}).get("confirm_form")
         if confirm_form is not None:
-            request.session[UPLOAD_SESSION_KEY] = confirm_form.initial[
-                "import_file_name"
-            ]
+            request.session[UPLOAD_SESSION_KEY] = {
+                key: confirm_form.initial[key] for key in PREVIEWED
+            }
         return response
 
     def process_import(self, request, **kwargs):
-        name = request.POST.get("import_file_name", "")
-        if not name or name != request.session.get(UPLOAD_SESSION_KEY):
-            # Confirm only the file this user previewed, nothing else on the disk.
+        remove_abandoned_uploads()
+        confirmed = {key: request.POST.get(key, "") for key in PREVIEWED}
+        if confirmed != request.session.get(UPLOAD_SESSION_KEY):
+            # Confirm only the file this user previewed, read as it was in the
+            # preview: nothing else on the disk, no other format.
             return self.back_to_import(
                 request, _("Upload the file again: it was not previewed here.")
             )
@@ -215,7 +294,7 @@ class ClusterExportMixin(ExportMixin):
     who may see the clusters."""
 
     resource_classes = [ClusterExportResource]
-    formats = FORMATS
+    formats = EXPORT_FORMATS
     export_form_class = ClusterExportForm
     import_export_change_list_template = (
         "admin/clusters/cluster/change_list_export.html"

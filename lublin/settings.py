@@ -228,7 +228,8 @@ JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Yearly figures import (clusters/admin_import.py): all rows in one transaction, and
-# the upload kept in the host's temporary folder between preview and confirmation.
+# the upload kept in the host's temporary folder (lublin-yearly-figures/) between
+# preview and confirmation; one never confirmed is removed after 6 hours.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 OPEN_DATA_LICENCE = {

@@ -7,6 +7,7 @@ after it. PostgreSQL is required in CI (CI=true) and skipped, saying so, elsewhe
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -19,8 +20,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from clusters.management.commands.backup_content import backed_up_models
 from clusters.models import Cluster
-from tests.factories import make_cluster
+from tests.factories import make_cluster, make_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +252,95 @@ def test_restore_refuses_a_database_with_content(tmp_path):
         call_command("restore_content", str(backup), verbosity=0)
 
     assert list(Cluster.objects.values_list("key", "version")) == before
+
+
+# A corrupt backup: refused with the problem named, nothing written.
+
+
+def restorable_rows() -> int:
+    """Rows in the tables a restore writes (groups come with the migrations)."""
+    _named, kept, history = backed_up_models()
+    return sum(model._base_manager.count() for model in kept + history)
+
+
+@pytest.fixture
+def backup_records(tmp_path) -> list[dict]:
+    """The records of a backup of one cluster with figures, the database then
+    emptied again for the restore."""
+    make_snapshot(make_cluster(key="from-backup"), year=2024)
+    backup = tmp_path / "good.json"
+    call_command("backup_content", str(backup), verbosity=0)
+    _named, kept, history = backed_up_models()
+    for model in [*reversed(kept), *history]:
+        model._base_manager.all().delete()
+    assert restorable_rows() == 0
+    return json.loads(backup.read_text(encoding="utf-8"))
+
+
+def record_of(records: list[dict], model: str) -> dict:
+    return next(record for record in records if record["model"] == model)
+
+
+def with_year_established(records, value):
+    record_of(records, "clusters.cluster")["fields"]["year_established"] = value
+    return records
+
+
+def with_snapshot_of_a_missing_cluster(records):
+    record_of(records, "clusters.membershipsnapshot")["fields"]["cluster"] = 999
+    return records
+
+
+def with_model(records, model):
+    record_of(records, "clusters.cluster")["model"] = model
+    return records
+
+
+CORRUPTIONS = {
+    "not JSON": (lambda records: b"Klastry Lublina", "the file is not JSON"),
+    "not UTF-8": (lambda records: "[Zażółć]".encode("cp1250"), "not UTF-8 text"),
+    "truncated": (
+        lambda records: json.dumps(records).encode()[:-40],
+        "the backup is truncated",
+    ),
+    "an object, not a list": (
+        lambda records: json.dumps(records[0]).encode(),
+        "a non-empty JSON list of records",
+    ),
+    "empty": (lambda records: b"[]", "a non-empty JSON list of records"),
+    "not a record": (
+        lambda records: json.dumps([*records, ["clusters.cluster", 1]]).encode(),
+        "record {count} is not a record of a backup",
+    ),
+    "unknown model": (
+        lambda records: json.dumps(with_model(records, "clusters.klaster")).encode(),
+        "is of a model a backup does not hold, “clusters.klaster”",
+    ),
+    "model a backup does not hold": (
+        lambda records: json.dumps(with_model(records, "sessions.session")).encode(),
+        "is of a model a backup does not hold, “sessions.session”",
+    ),
+    "a value that does not fit": (
+        lambda records: json.dumps(with_year_established(records, "dawno")).encode(),
+        "a record does not fit the database",
+    ),
+    "a missing related record": (
+        lambda records: json.dumps(
+            with_snapshot_of_a_missing_cluster(records)
+        ).encode(),
+        "a record does not fit the database",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CORRUPTIONS)
+def test_a_corrupt_backup_is_refused_naming_the_problem(tmp_path, backup_records, case):
+    corrupt, message = CORRUPTIONS[case]
+    backup = tmp_path / "corrupt.json"
+    backup.write_bytes(corrupt(backup_records))
+    message = message.format(count=len(backup_records) + 1)
+
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("restore_content", str(backup), verbosity=0)
+
+    assert restorable_rows() == 0

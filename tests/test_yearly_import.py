@@ -2,7 +2,11 @@
 
 import csv
 import io
+import os
 import re
+import tempfile
+import time
+import zipfile
 from http import HTTPStatus
 
 import openpyxl
@@ -42,6 +46,12 @@ def own_cache(settings, request):
             "LOCATION": request.node.nodeid,
         }
     }
+
+
+@pytest.fixture(autouse=True)
+def own_temporary_folder(monkeypatch, tmp_path):
+    """Uploads awaiting confirmation go to this test's folder."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
 
 @pytest.fixture
@@ -168,6 +178,29 @@ def test_a_downloaded_template_filled_in_imports(staff, ict):
     assert ict.snapshots.get(year=2024).members == 31
 
 
+FORMULA_NAMES = [
+    '=HYPERLINK("https://example.com/","Kliknij")',
+    "+1+1",
+    "-1+1",
+    "@SUM(1,1)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.mark.parametrize("name", FORMULA_NAMES)
+def test_template_shows_a_name_that_starts_a_formula_as_text(staff, name):
+    make_cluster(key="tricky", name_pl=name, name_en=name)
+    url = reverse("admin:clusters_membershipsnapshot_template", args=["csv"])
+    rows = list(csv.reader(io.StringIO(text(staff.get(url)), newline="")))
+    assert rows[1][:2] == ["tricky", "'" + name]
+    url = reverse("admin:clusters_membershipsnapshot_template", args=["xlsx"])
+    sheet = openpyxl.load_workbook(io.BytesIO(staff.get(url).content)).active
+    # Text, not a formula; XML reads a carriage return as a line feed.
+    assert sheet["B2"].data_type == "s"
+    assert sheet["B2"].value == "'" + name.replace("\r", "\n")
+
+
 def test_template_of_an_unknown_format_is_not_found(staff):
     response = staff.get("/admin/clusters/membershipsnapshot/template.json")
     assert response.status_code == HTTPStatus.NOT_FOUND
@@ -178,6 +211,11 @@ def test_import_page_offers_both_templates_for_the_next_year(staff, ict):
     assert 'formaction="/admin/clusters/membershipsnapshot/template.csv"' in page
     assert 'formaction="/admin/clusters/membershipsnapshot/template.xlsx"' in page
     assert 'name="year" id="id_template_year" value="2024"' in page
+
+
+def test_import_page_states_the_limits_of_a_file(staff):
+    page = text(staff.get(IMPORT_URL))
+    assert "One import takes up to 1000 rows, in a file of up to 512.0\xa0KB." in page
 
 
 # Preview and confirmation
@@ -492,3 +530,121 @@ def test_import_pages_carry_no_inline_code(staff, ict):
 
 def test_required_columns_are_what_the_template_offers():
     assert set(REQUIRED_COLUMNS) <= set(COLUMNS)
+
+
+# Robustness: files too big for the import are refused before the work, with the
+# form shown again; a tampered confirmation goes back to the import page.
+
+
+TOO_BIG = {
+    "100,000 rows, over the size limit": (
+        100_000,
+        "The file is 2.8\xa0MB, and the import takes files of up to 512.0\xa0KB",
+    ),
+    "1,001 rows, over the row limit": (
+        1001,
+        "Too many rows for one import: 1001, and one import takes 1000 at most.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", TOO_BIG)
+def test_a_file_too_big_is_refused_at_once_and_the_form_shown_again(staff, ict, case):
+    count, message = TOO_BIG[case]
+    started = time.perf_counter()
+    response = upload(staff, [["lublin-ict", 2024, 30, 25, 3, 2, "", ""]] * count)
+    assert time.perf_counter() - started < 5
+    page = text(response)
+    assert response.status_code == HTTPStatus.OK
+    assert f'<ul class="errorlist" id="id_import_file_error"><li>{message}' in page
+    assert '<option value="0" selected>' in page  # the format chosen is kept
+    assert "Confirm import" not in page
+    assert MembershipSnapshot.objects.count() == 1
+
+
+def test_size_and_row_refusals_are_in_polish_for_polish_staff(client, editor, ict):
+    client.force_login(editor)
+    page = text(upload(client, [["lublin-ict", 2024, 1, 1, 0, 0, "", ""]] * 1001))
+    assert "Za dużo wierszy na jeden import: 1001" in page
+
+
+def xlsx_bomb(unpacked_size: int) -> bytes:
+    """A valid XLSX whose sheet is padded with blanks that compress ~1000 to 1."""
+    template = io.BytesIO()
+    book = openpyxl.Workbook()
+    book.active.append(COLUMNS)
+    book.save(template)
+    bomb = io.BytesIO()
+    with (
+        zipfile.ZipFile(template) as source,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(part, data)
+                continue
+            head, tail = data.split(b"<sheetData>")
+            with target.open(part.filename, "w") as sheet:
+                sheet.write(head + b"<sheetData>")
+                for _ in range(unpacked_size // 2**20):
+                    sheet.write(b" " * 2**20)
+                sheet.write(tail)
+    return bomb.getvalue()
+
+
+def test_an_xlsx_zip_bomb_is_refused_without_being_opened(staff, ict, monkeypatch):
+    bomb = xlsx_bomb(100 * 2**20)
+    assert len(bomb) < 200_000
+
+    def unopened(*args, **kwargs):
+        raise AssertionError("the XLSX was opened")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", unopened)
+    response = staff.post(
+        IMPORT_URL,
+        {"format": "1", "import_file": SimpleUploadedFile("bomb.xlsx", bomb)},
+    )
+    page = text(response)
+    assert response.status_code == HTTPStatus.OK
+    assert "The file would unpack to 100.0\xa0MB" in page
+    assert "Confirm import" not in page
+
+
+TAMPERED = {
+    "another format": {"format": ["1"]},
+    "no such format": {"format": ["x"]},
+    "no such resource": {"resource": ["5"]},
+    "no file name": {"import_file_name": [""]},
+}
+
+
+@pytest.mark.parametrize("case", TAMPERED)
+def test_a_tampered_confirmation_goes_back_to_the_import_page(staff, ict, case):
+    preview = upload(staff, [["lublin-ict", 2024, 30, 25, 0, 0]], columns=COLUMNS[:6])
+    data = form_values(text(preview)) | TAMPERED[case]
+    response = staff.post(CONFIRM_URL, data)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == IMPORT_URL
+    assert "it was not previewed here" in text(staff.get(IMPORT_URL))
+    assert MembershipSnapshot.objects.count() == 1
+
+
+def waiting_uploads(tmp_path) -> list[str]:
+    return sorted(path.name for path in (tmp_path / "lublin-yearly-figures").iterdir())
+
+
+def test_uploads_never_confirmed_are_removed_hours_later(staff, ict, tmp_path):
+    row = [["lublin-ict", 2024, 30, 25, 0, 0]]
+    upload(staff, row, columns=COLUMNS[:6])
+    [abandoned] = waiting_uploads(tmp_path)
+    seven_hours_ago = time.time() - 7 * 60 * 60
+    os.utime(tmp_path / "lublin-yearly-figures" / abandoned, (seven_hours_ago,) * 2)
+
+    preview = upload(staff, row, columns=COLUMNS[:6])
+
+    [waiting] = waiting_uploads(tmp_path)
+    assert waiting != abandoned
+    confirm(staff, preview)
+    assert waiting_uploads(tmp_path) == []
+    assert ict.snapshots.filter(year=2024).exists()

@@ -1,8 +1,10 @@
+import json
 from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import override_settings
 
@@ -27,7 +29,10 @@ class Command(BaseCommand):
             raise CommandError(
                 "The database is not fully migrated: run `manage.py migrate` first."
             )
-        _named, kept, history = backed_up_models()
+        named, kept, history = backed_up_models()
+        check_backup(
+            path, {model._meta.label_lower for model in named + kept + history}
+        )
         present = [
             f"{model._meta.label_lower} ({count})"
             for model in kept + history
@@ -42,6 +47,56 @@ class Command(BaseCommand):
         # sequences moved past the restored ids. The history is restored as it was,
         # so simple-history must not add entries for the many-to-many rows loaded.
         # Nothing else is derived: search text and current figures are in the dump,
-        # and the signals of the load mark cached pages stale.
-        with override_settings(SIMPLE_HISTORY_ENABLED=False):
-            call_command("loaddata", str(path), verbosity=options["verbosity"])
+        # and the signals of the load mark cached pages stale. A record that does not
+        # fit (a wrong value, a missing related record) stops the load, rolled back.
+        try:
+            with override_settings(SIMPLE_HISTORY_ENABLED=False):
+                call_command("loaddata", str(path), verbosity=options["verbosity"])
+        except (DeserializationError, DatabaseError) as error:
+            raise CommandError(
+                f"{path}: a record does not fit the database, nothing was restored. "
+                f"{error}"
+            ) from error
+
+
+def check_backup(path: Path, models: set[str]) -> None:
+    """Refuse, naming the problem, a file that is not a backup as backup_content
+    writes it: a JSON list of records of the backed-up models."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise CommandError(
+            f"{path}: not a backup, the file is not UTF-8 text; nothing was restored."
+        ) from None
+    try:
+        records = json.loads(text)
+    except json.JSONDecodeError as error:
+        if text.lstrip().startswith("[") and not text.rstrip().endswith("]"):
+            raise CommandError(
+                f"{path}: the backup is truncated (it ends before its last record); "
+                "nothing was restored. Use a complete copy."
+            ) from None
+        raise CommandError(
+            f"{path}: not a backup, the file is not JSON ({error}); "
+            "nothing was restored."
+        ) from None
+    if not isinstance(records, list) or not records:
+        raise CommandError(
+            f"{path}: not a backup, which is a non-empty JSON list of records; "
+            "nothing was restored."
+        )
+    for number, record in enumerate(records, start=1):
+        if not (
+            isinstance(record, dict)
+            and isinstance(record.get("model"), str)
+            and isinstance(record.get("fields"), dict)
+        ):
+            raise CommandError(
+                f"{path}: record {number} is not a record of a backup (an object "
+                'with "model" and "fields"); nothing was restored.'
+            )
+        if record["model"].lower() not in models:
+            raise CommandError(
+                f"{path}: record {number} is of a model a backup does not hold, "
+                f"“{record['model']}”; nothing was restored."
+            )
