@@ -26,6 +26,7 @@ from tests.factories import (
     make_statement,
     make_team_member,
 )
+from tests.staff_sessions import with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -246,7 +247,8 @@ def test_unknown_addresses_give_a_translated_styled_404(
     "address", ["/admin/sessions/session/", "/admin/no-such-page/", "/pl/nie-ma/"]
 )
 def test_unknown_addresses_give_signed_in_staff_the_404_page(client, address):
-    client.force_login(User.objects.create_superuser("admin", password="unused-1"))
+    admin = User.objects.create_superuser("admin", password="unused-1")
+    client.force_login(with_second_factor(admin))
     response = client.get(address)
     assert response.status_code == HTTPStatus.NOT_FOUND
     content = text(response)

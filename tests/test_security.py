@@ -26,10 +26,19 @@ def staff_user(db) -> User:
     return User.objects.create_user("staff", password=PASSWORD, is_staff=True)
 
 
+def login_form(password: str) -> dict[str, str]:
+    """The sign-in page's first step (django-two-factor-auth's wizard)."""
+    return {
+        "login_view-current_step": "auth",
+        "auth-username": "staff",
+        "auth-password": password,
+    }
+
+
 def login(client, password: str, address: str = "10.0.0.1", **headers):
     return client.post(
-        reverse("admin:login"),
-        {"username": "staff", "password": password},
+        reverse("two_factor:login"),
+        login_form(password),
         REMOTE_ADDR=address,
         **headers,
     )
@@ -160,13 +169,11 @@ class Browser:
         return response.status, page
 
     def log_in(self, password: str, **headers) -> int:
-        path = reverse("admin:login")
+        path = reverse("two_factor:login")
         _status, page = self.request("GET", path)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
-        form = {"username": "staff", "password": password}
-        status, _page = self.request(
-            "POST", path, {"csrfmiddlewaretoken": token, **form}, **headers
-        )
+        form = {"csrfmiddlewaretoken": token, **login_form(password)}
+        status, _page = self.request("POST", path, form, **headers)
         return status
 
 
