@@ -207,9 +207,9 @@ class Gunicorn:
 class Nginx:
     """nginx as an unprivileged process on 127.0.0.1, proxy-caching `upstream_port`."""
 
-    def __init__(self, upstream_port: int):
+    def __init__(self, upstream_port: int, tmp_root: Path = BENCH):
         self.port = free_port()
-        self.tmp = Path(tempfile.mkdtemp(prefix="nginx-", dir=BENCH))
+        self.tmp = Path(tempfile.mkdtemp(prefix="nginx-", dir=tmp_root))
         template = (ROOT / "bench" / "nginx-site.conf").read_text()
         site = (
             template.replace("127.0.0.1:8000", f"127.0.0.1:{upstream_port}")

@@ -67,6 +67,13 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    # The staff's second factor: an authenticator app (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "two_factor",
+    # For its Polish catalogue: the password strength messages.
+    "django_zxcvbn_password_validator",
     "import_export",
     "ecosystems",
     "clusters",
@@ -89,6 +96,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Publishers and superusers set up and use their second factor before the admin.
+    "lublin.second_factor.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -192,11 +202,19 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Behind N trusted proxies the client is the Nth address from the right of
-# X-Forwarded-For; with none (the default), the connection's own address.
+# X-Forwarded-For; with none (the default), the connection's own address. A login
+# whose address cannot be known so is refused (lublin/client_address.py).
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "lublin.client_address.client_ip"
+
+# Staff sign in with django-two-factor-auth's pages (under the admin's path): the
+# password, then the code from an authenticator app when the account has one.
+LOGIN_URL = "two_factor:login"
+LOGIN_REDIRECT_URL = "admin:index"
+# With a white background, so the code scans in the admin's dark theme too.
+TWO_FACTOR_QR_FACTORY = "qrcode.image.svg.SvgPathFillImage"
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -208,7 +226,12 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Strength, not composition rules: repeats, sequences, keyboard patterns, names,
+    # dates and the words below are easy to guess (zxcvbn score 3 of 4 at least).
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
+PASSWORD_MINIMAL_STRENGTH = 3
+PASSWORD_EXTRA_DICTIONARY = ["lublin", "lubelski", "klaster", "klastry", "wyżyna"]
 
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]

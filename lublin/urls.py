@@ -2,15 +2,30 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from two_factor.urls import urlpatterns as two_factor_urls
 
 from lublin.views import healthz
 
 admin.site.site_header = admin.site.site_title = "Klastry Lublin"
+# A lost second factor is reset with `manage.py two_factor_disable` (docs/deployment.md);
+# django-otp's own device pages would show users' secret keys to every superuser.
+admin.site.unregister([StaticDevice, TOTPDevice])
 # The 503 page also when a middleware, not a view, lost the database.
 handler500 = "lublin.outage.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Staff sign in on django-two-factor-auth's pages, which also set up the second
+    # factor (lublin/second_factor.py); the admin's own login page, which would take
+    # a password alone, sends there.
+    path(
+        f"{settings.ADMIN_PATH}login/",
+        RedirectView.as_view(pattern_name="two_factor:login", query_string=True),
+    ),
+    path(settings.ADMIN_PATH, include(two_factor_urls)),
     path(settings.ADMIN_PATH, admin.site.urls),
     # Language-neutral: /api/v1/…, /sitemap.xml, /robots.txt.
     path("", include("clusters.open_data_urls")),

@@ -1,6 +1,26 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
+from tests.staff_sessions import StaffClient, with_second_factor
+
+
+@pytest.fixture
+def client() -> StaffClient:
+    """pytest-django's client, whose force_login uses the user's second factor."""
+    return StaffClient()
+
+
+@pytest.fixture
+def admin_user(admin_user) -> User:
+    """pytest-django's superuser, with the second factor superusers need."""
+    return with_second_factor(admin_user)
+
+
+@pytest.fixture
+def admin_client(client, admin_user) -> StaffClient:
+    client.force_login(admin_user)
+    return client
+
 
 @pytest.fixture
 def editor(db) -> User:
@@ -17,4 +37,5 @@ def publisher(db) -> User:
         "publisher", password="unused-Password-1", is_staff=True
     )
     user.groups.add(Group.objects.get(name="publishers"))
-    return user
+    # Publishers reach the admin only with the second factor.
+    return with_second_factor(user)

@@ -278,14 +278,14 @@ def test_more_query_fields_than_allowed_are_refused_with_400(client, settings):
 
 def test_ten_thousand_form_fields_are_refused_with_400(client):
     fields = {f"field{n}": "x" for n in range(10_000)}
-    response = client.post("/admin/login/", fields)
+    response = client.post(reverse("two_factor:login"), fields)
     assert response.status_code == HTTPStatus.BAD_REQUEST
 
 
 def test_a_form_body_over_a_megabyte_is_refused_with_400(client):
     response = client.post(
-        "/admin/login/",
-        "username=" + "x" * (1024 * 1024 + 1),
+        reverse("two_factor:login"),
+        "auth-username=" + "x" * (1024 * 1024 + 1),
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == HTTPStatus.BAD_REQUEST

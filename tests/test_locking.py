@@ -29,6 +29,7 @@ from tests.factories import (
     make_statement,
     make_team_member,
 )
+from tests.staff_sessions import StaffClient, with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +39,10 @@ CONFLICT = "saved this record at"
 
 
 def staff_client(username: str, language: str = "en") -> Client:
-    user = User.objects.create_superuser(username, password="unused-Password-1")
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    user = with_second_factor(
+        User.objects.create_superuser(username, password="unused-Password-1")
+    )
+    client = StaffClient(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(user)
     return client
 

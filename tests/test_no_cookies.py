@@ -4,6 +4,7 @@ from http import HTTPStatus
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from tests.factories import (
     make_cluster,
@@ -88,6 +89,6 @@ def test_pages_render_no_csrf_token(client, site):
 
 
 def test_the_admin_login_does_set_cookies_so_the_check_above_can_see_them(client):
-    response = client.get(f"/{settings.ADMIN_PATH}login/")
+    response = client.get(reverse("two_factor:login"))
     assert response.status_code == HTTPStatus.OK
     assert settings.CSRF_COOKIE_NAME in response.cookies

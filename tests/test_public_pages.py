@@ -7,6 +7,7 @@ from http import HTTPStatus
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
@@ -25,6 +26,7 @@ from tests.factories import (
     make_statement,
     make_team_member,
 )
+from tests.staff_sessions import with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -239,6 +241,20 @@ def test_unknown_addresses_give_a_translated_styled_404(
     assert f"<h1>{title}</h1>" in content
     assert "css/site.css" in content
     assert '<meta name="robots" content="noindex">' in content
+
+
+@pytest.mark.parametrize(
+    "address", ["/admin/sessions/session/", "/admin/no-such-page/", "/pl/nie-ma/"]
+)
+def test_unknown_addresses_give_signed_in_staff_the_404_page(client, address):
+    admin = User.objects.create_superuser("admin", password="unused-1")
+    client.force_login(with_second_factor(admin))
+    response = client.get(address)
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    content = text(response)
+    assert "<h1>Nie znaleziono strony</h1>" in content
+    # The language link leads to the other language's home page.
+    assert f'href="{url("ecosystems:home", "en")}" hreflang="en"' in content
 
 
 def test_server_error_page_renders_without_any_context():

@@ -1,11 +1,20 @@
 """Security by default: headers on every response, throttled admin login."""
 
+import http.client
+import os
+import re
+import subprocess
+import sys
 from http import HTTPStatus
+from urllib.parse import urlencode
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.urls import reverse
+
+from bench.run import Gunicorn, Nginx
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +26,27 @@ def staff_user(db) -> User:
     return User.objects.create_user("staff", password=PASSWORD, is_staff=True)
 
 
-def login(client, password: str, address: str = "10.0.0.1"):
+def login_form(password: str) -> dict[str, str]:
+    """The sign-in page's first step (django-two-factor-auth's wizard)."""
+    return {
+        "login_view-current_step": "auth",
+        "auth-username": "staff",
+        "auth-password": password,
+    }
+
+
+def login(client, password: str, address: str = "10.0.0.1", **headers):
     return client.post(
-        reverse("admin:login"),
-        {"username": "staff", "password": password},
+        reverse("two_factor:login"),
+        login_form(password),
         REMOTE_ADDR=address,
+        **headers,
     )
+
+
+def login_through_proxy(client, password: str, forwarded_for: str):
+    """A login as nginx passes it on: from the proxy's address, with the header."""
+    return login(client, password, "127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
 
 
 @pytest.mark.parametrize("url", ["/healthz", "/admin/login/"])
@@ -60,3 +84,145 @@ def test_a_successful_login_resets_the_failure_count(client, staff_user):
 
 def test_the_admin_path_is_configurable(settings):
     assert reverse("admin:index") == f"/{settings.ADMIN_PATH}"
+
+
+def test_behind_a_proxy_a_forged_forwarded_for_does_not_escape_the_lockout(
+    client, staff_user, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    # nginx appends the address it saw (10.0.0.1) to whatever the client sent.
+    for attempt in range(4):
+        forged = f"203.0.113.{attempt}, 10.0.0.1"
+        assert login_through_proxy(client, "wrong", forged).status_code == HTTPStatus.OK
+    locked = login_through_proxy(client, "wrong", "203.0.113.99, 10.0.0.1")
+    assert locked.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    right = login_through_proxy(client, PASSWORD, "198.51.100.7, 10.0.0.1")
+    assert right.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {
+        "10.0.0.1"
+    }
+
+
+def test_behind_a_proxy_one_clients_failures_never_lock_out_another(
+    client, staff_user, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _attempt in range(5):
+        login_through_proxy(client, "wrong", "10.0.0.1")
+    assert (
+        login_through_proxy(client, PASSWORD, "10.0.0.1").status_code
+        == HTTPStatus.TOO_MANY_REQUESTS
+    )
+    assert login_through_proxy(client, PASSWORD, "10.0.0.2").status_code == (
+        HTTPStatus.FOUND
+    )
+
+
+def test_behind_two_proxies_the_client_is_the_second_address_from_the_right(
+    client, staff_user, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 2
+    login_through_proxy(client, "wrong", "203.0.113.1, 10.0.0.1, 172.16.0.1")
+    assert AccessAttempt.objects.get().ip_address == "10.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for"),
+    [
+        (1, None),  # not through the proxy: the address it saw is unknown
+        (2, "10.0.0.1"),  # one proxy fewer than configured
+        (0, "10.0.0.1"),  # behind a proxy that the settings do not know of
+    ],
+)
+def test_a_login_whose_client_address_is_unknown_is_refused_loudly(
+    client, staff_user, settings, caplog, proxies, forwarded_for
+):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
+    response = login(client, PASSWORD, "127.0.0.1", **headers)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "_auth_user_id" not in client.session
+    assert not AccessAttempt.objects.exists()
+    assert "DJANGO_TRUSTED_PROXY_COUNT" in caplog.text
+
+
+class Browser:
+    """An HTTP client connecting from one loopback address, keeping its cookies."""
+
+    def __init__(self, port: int, source: str):
+        self.port, self.source, self.cookies = port, source, {}
+
+    def request(self, method: str, path: str, body: dict | None = None, **headers):
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=30, source_address=(self.source, 0)
+        )
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, urlencode(body or {}), headers)
+        response = connection.getresponse()
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            name, value = cookie.split(";")[0].split("=", 1)
+            self.cookies[name] = value
+        page = response.read().decode()
+        connection.close()
+        return response.status, page
+
+    def log_in(self, password: str, **headers) -> int:
+        path = reverse("two_factor:login")
+        _status, page = self.request("GET", path)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+        form = {"csrfmiddlewaretoken": token, **login_form(password)}
+        status, _page = self.request("POST", path, form, **headers)
+        return status
+
+
+@pytest.fixture
+def site_behind_nginx(tmp_path):
+    """gunicorn behind the shipped nginx configuration, as `make bench` runs it,
+    trusting one proxy as docs/deployment.md says; a staff account in its own
+    database."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
+        "DJANGO_TRUSTED_PROXY_COUNT": "1",
+    }
+    create_staff = (
+        "from django.contrib.auth.models import User; "
+        f"User.objects.create_user('staff', password={PASSWORD!r}, is_staff=True)"
+    )
+    for command in (["migrate", "--no-input"], ["shell", "-c", create_staff]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    gunicorn = Gunicorn(env)
+    try:
+        nginx = Nginx(gunicorn.port, tmp_root=tmp_path)
+        try:
+            yield nginx.port
+        finally:
+            nginx.stop()
+    finally:
+        gunicorn.stop()
+
+
+def test_through_nginx_forged_forwarded_for_is_locked_out_and_others_are_not(
+    site_behind_nginx,
+):
+    attacker = Browser(site_behind_nginx, "127.0.0.2")
+    for attempt in range(4):
+        forged = {"X-Forwarded-For": f"203.0.113.{attempt}"}
+        assert attacker.log_in("wrong", **forged) == HTTPStatus.OK
+    forged = {"X-Forwarded-For": "203.0.113.99"}
+    assert attacker.log_in("wrong", **forged) == HTTPStatus.TOO_MANY_REQUESTS
+    assert attacker.log_in(PASSWORD) == HTTPStatus.TOO_MANY_REQUESTS
+    # Someone else, connecting from another address, still signs in.
+    colleague = Browser(site_behind_nginx, "127.0.0.1")
+    assert colleague.log_in(PASSWORD) == HTTPStatus.FOUND

@@ -201,8 +201,9 @@ def language_links(context) -> list[dict]:
     """The current page in every language: code, native name, path and absolute URL.
 
     A record's page (a view's `object` with `get_absolute_url`) links to the record's
-    own address in each language, its translated slug included; other pages to the
-    same route. The directory keeps its query string (`keep_query_string`).
+    own address in each language, its translated slug included; other named pages to
+    the same route, and the rest (an unknown address's 404, say) to the home page. The
+    directory keeps its query string (`keep_query_string`).
     """
     request = context.get("request")
     if request is None:
@@ -218,7 +219,7 @@ def language_links(context) -> list[dict]:
         with translation.override(code):
             if obj is not None and hasattr(obj, "get_absolute_url"):
                 path = obj.get_absolute_url()
-            elif match is not None and match.view_name:
+            elif match is not None and match.url_name:
                 path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
             else:
                 path = reverse("ecosystems:home")

@@ -47,12 +47,12 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
-from django.test import Client
 from django.test.utils import override_settings
 from playwright.sync_api import ConsoleMessage, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from tests.e2e.pages import BROWSER_LOCALES, HEIGHTS, PASSWORD, WIDTHS
+from tests.staff_sessions import StaffClient, with_second_factor
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -128,9 +128,14 @@ class StarterSite:
         if with_content:
             call_command("loaddata", *STARTER_FIXTURES, verbosity=0)
             self.users = {
-                "admin": User.objects.create_superuser("admin", password=PASSWORD),
+                # Superusers and publishers sign in with the second factor.
+                "admin": with_second_factor(
+                    User.objects.create_superuser("admin", password=PASSWORD)
+                ),
                 "editor": self.staff_user("editor", "editors"),
-                "publisher": self.staff_user("publisher", "publishers"),
+                "publisher": with_second_factor(
+                    self.staff_user("publisher", "publishers")
+                ),
             }
         self.is_pristine = with_content
 
@@ -283,7 +288,7 @@ def sign_in(starter_site):
     """
 
     def sign_in(context, role: str) -> None:
-        client = Client()
+        client = StaffClient()
         client.force_login(starter_site.users[role])
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         context.add_cookies(

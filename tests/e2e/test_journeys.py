@@ -4,16 +4,27 @@ A visitor who uses only the keyboard, an editor, a publisher; and the keyboard b
 every page owes them: a skip link to the content and a focus that always shows.
 """
 
+from base64 import b32decode
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import translation
+from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
 from clusters.models import Cluster
 from ecosystems.models import Highland
-from tests.e2e.pages import LANGUAGES, PASSWORD, WIDTH_IDS, WIDTHS, public_url
+from tests.e2e.pages import (
+    LANGUAGES,
+    PASSWORD,
+    WIDTH_IDS,
+    WIDTHS,
+    describe,
+    public_url,
+    wcag_violations,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -32,13 +43,18 @@ def tab_to(page: Page, selector: str, *, limit: int = 80) -> None:
     raise AssertionError(f"{selector} not reached in {limit} Tab presses on {page.url}")
 
 
-def log_in(page: Page, username: str) -> None:
-    """Sign in through the admin's own login form, as a person does."""
+def log_in(page: Page, user: User) -> None:
+    """Sign in through the login form, as a person does: the password, then the
+    code from the authenticator app when the user has one."""
     page.goto(reverse("admin:index"))
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    expect(page.locator("#user-tools")).to_contain_text(username)
+    page.locator("#id_auth-username").fill(user.username)
+    page.locator("#id_auth-password").fill(PASSWORD)
+    page.locator("#id_auth-password").press("Enter")
+    device = getattr(user, "otp_device", None)
+    if device is not None:
+        page.locator("#id_token-otp_token").fill(f"{totp(device.bin_key):06d}")
+        page.locator("#id_token-otp_token").press("Enter")
+    expect(page.locator("#user-tools")).to_contain_text(user.username)
 
 
 def test_visitor_narrows_the_directory_with_the_keyboard_and_switches_language(page):
@@ -91,7 +107,7 @@ def test_editor_changes_both_languages_and_cannot_delete(new_context, editable_s
         expect(visitor.locator("main")).not_to_contain_text(texts[language])
 
     editor = new_context().new_page()
-    log_in(editor, "editor")
+    log_in(editor, editable_site.users["editor"])
     editor.goto(reverse("admin:clusters_cluster_changelist"))
     editor.get_by_role("link", name=cluster.name_pl, exact=True).click()
     expect(editor.locator("a.deletelink")).to_have_count(0)
@@ -140,7 +156,7 @@ def test_publisher_unpublishes_a_cluster_everywhere(new_context, editable_site):
     assert all(published_everywhere().values())
 
     publisher = new_context().new_page()
-    log_in(publisher, "publisher")
+    log_in(publisher, editable_site.users["publisher"])
     publisher.goto(reverse("admin:clusters_cluster_change", args=[cluster.pk]))
     publisher.locator("#id_is_published").uncheck()
     publisher.locator("input[name='_save']").click()
@@ -203,3 +219,42 @@ def test_focus_is_always_visible(page, name, width):
             f"Tab stop {stop + 1} on {page.url} at {WIDTHS[width]} px shows no focus:"
             f" {focus['element']}"
         )
+
+
+def test_a_new_publisher_sets_up_the_authenticator_app_at_first_sign_in(
+    new_context, editable_site, console
+):
+    """What `make run`'s first administrator meets: the set-up pages, clear and in
+    Polish, then the admin; nothing that the strict CSP blocks, no WCAG violation."""
+    user = editable_site.staff_user("nowa", "publishers")
+    page = new_context().new_page()
+    page.goto(reverse("admin:index"))
+    page.locator("#id_auth-username").fill(user.username)
+    page.locator("#id_auth-password").fill(PASSWORD)
+    page.locator("#id_auth-password").press("Enter")
+
+    expect(page.locator("h1")).to_have_text("Skonfiguruj drugi składnik logowania")
+    expect(page.locator("#content")).to_contain_text("aplikacji uwierzytelniającej")
+    assert not wcag_violations(page), describe(wcag_violations(page), page.url)
+    page.get_by_role("button", name="Dalej").click()
+
+    qr = page.locator("img[src$='/qrcode/']")
+    expect(qr).to_be_visible()
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=qr.element_handle()
+    )
+    assert not wcag_violations(page), describe(wcag_violations(page), page.url)
+    key = b32decode(page.locator("#content code").inner_text())
+    page.locator("#id_generator-token").fill(f"{totp(key):06d}")
+    page.locator("#id_generator-token").press("Enter")
+
+    expect(page.locator("h1")).to_have_text(
+        "Drugi składnik logowania jest skonfigurowany"
+    )
+    page.get_by_role("link", name="Utwórz kody odzyskiwania").click()
+    page.get_by_role("button", name="Utwórz nowe kody odzyskiwania").click()
+    expect(page.locator("#content li code")).to_have_count(10)
+    page.get_by_role("link", name="Wstecz").click()
+    page.get_by_role("link", name="Przejdź do panelu administracyjnego").click()
+    expect(page.locator("#user-tools")).to_contain_text(user.username)
+    assert not console.csp_violations(), console.csp_violations()

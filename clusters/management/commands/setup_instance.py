@@ -74,7 +74,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.WARNING(
                 f"Local superuser created. User: admin  Password: {password}\n"
-                "This password is shown only once."
+                "This password is shown only once. At the first sign-in the admin "
+                "asks for an authenticator app to be set up (the second factor)."
             )
         )
 
