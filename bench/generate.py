@@ -29,10 +29,10 @@ from clusters.models import (  # noqa: E402
     Page,
     Project,
 )
-from clusters.search import normalise  # noqa: E402
+from cms.caching import bump_content_version  # noqa: E402
+from cms.search import normalise  # noqa: E402
 from contacts.models import Team, TeamMember, Unit  # noqa: E402
 from ecosystems.models import Highland  # noqa: E402
-from lublin.caching import bump_content_version  # noqa: E402
 
 HIGHLANDS = [
     ("it", "Informatyczna", "IT"),

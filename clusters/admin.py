@@ -1,17 +1,11 @@
 from django.contrib import admin
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
 from clusters import admin_views
 from clusters.admin_import import ClusterExportMixin
-from clusters.admin_locking import OptimisticLockingMixin
-from clusters.admin_mixins import (
-    ContentAdmin,
-    LabelledTabularInlineMixin,
-    MissingTranslationFilter,
-    PublishableAdmin,
-)
 from clusters.models import (
     Cluster,
     ClusterItem,
@@ -23,7 +17,15 @@ from clusters.models import (
     Project,
     Report,
 )
-from clusters.search import normalise
+from cms.admin import (
+    ContentAdmin,
+    LabelledTabularInlineMixin,
+    MissingTranslationFilter,
+    PublishableAdmin,
+)
+from cms.locking import OptimisticLockingMixin
+from cms.search import normalise
+from ecosystems.views import INTRODUCTION_KEY
 
 
 class MembershipSnapshotInline(LabelledTabularInlineMixin, TranslationTabularInline):
@@ -162,6 +164,18 @@ class PageAdmin(PublishableAdmin):
     list_filter = ["is_published", MissingTranslationFilter]
     search_fields = ["key", "title"]
     prepopulated_fields = {"slug": ["title"]}
+
+    def public_path(self, obj):
+        if obj.key == INTRODUCTION_KEY:
+            return reverse("ecosystems:home")
+        return reverse("clusters:about")
+
+    def public_context(self, view, obj):
+        # Pages are found by their key, not by a slug: the draft is used as it is.
+        if obj.key == INTRODUCTION_KEY:
+            return view.get_context_data() | {"introduction": obj}
+        view.object = obj
+        return view.get_context_data(object=obj)
 
 
 @admin.register(Report)

@@ -1,217 +1,35 @@
-"""Staff pages in the admin: preview, translations left to do, content quality and
-the dashboard on the admin index.
+"""Staff pages in the admin: translations left to do, content quality and the
+dashboard on the admin index (the preview: cms/preview.py).
 
 All are admin views (`admin_site.admin_view`): signed-in staff only, never cached.
 The stock AdminSite is kept; the pages hang off ModelAdmin URLs (`get_urls`) and the
 dashboard is an inclusion tag in `admin/index.html`.
 """
 
-import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.apps import apps
-from django.conf import settings
-from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Count, ForeignKey, Model, Q
-from django.db.models.sql.where import WhereNode
-from django.http import Http404
-from django.template.loader import render_to_string
-from django.templatetags.static import static
-from django.urls import NoReverseMatch, path, resolve, reverse
-from django.utils import timezone, translation
-from django.utils.cache import add_never_cache_headers
-from django.utils.formats import date_format
-from django.utils.html import format_html_join
-from django.utils.translation import gettext
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from simple_history.utils import NotHistoricalModelError, get_history_manager_for_model
 
-from clusters import quality, translation_status
+from clusters import quality
 from clusters.models import Cluster, Page
+from cms import translation_status
+from cms.preview import admin_url, language_name
 from contacts.models import TeamMember
 from ecosystems.models import Highland
-from ecosystems.views import INTRODUCTION_KEY
 
 LANGUAGE_CODES = translation_status.LANGUAGE_CODES
 CONTENT_APPS = ("clusters", "ecosystems", "contacts")
 RECENT_CHANGES = 15
 WAITING_LISTED = 10
 STALE_LISTED = 10
-
-
-def language_name(code: str) -> str:
-    return str(dict(settings.LANGUAGES)[code])
-
-
-def admin_url(obj_or_model, view: str, *args) -> str:
-    opts = obj_or_model._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
-
-
-# Preview
-
-
-def public_path(obj: Model) -> str:
-    """Where visitors will find the record, in the active language."""
-    if isinstance(obj, Page):
-        if obj.key == INTRODUCTION_KEY:
-            return reverse("ecosystems:home")
-        return reverse("clusters:about")
-    return obj.get_absolute_url()
-
-
-def unpublished(public_queryset, pk):
-    """The public view's own queryset (its joins, annotations and prefetches) for
-    one record, without the filters that hide drafts and scheduled records.
-
-    Public detail querysets filter on publication only; the view's `get_object()`
-    then finds the record by its slug, as it does for visitors.
-    """
-    queryset = public_queryset.all()
-    queryset.query.where = WhereNode()
-    return queryset.filter(pk=pk)
-
-
-def public_response(request, obj: Model):
-    """The public view's response for `obj`, drafts included; in the active language."""
-    match = resolve(public_path(obj))
-    view = match.func.view_class(**match.func.view_initkwargs)
-    view.setup(request, *match.args, **match.kwargs)
-    # The page's navigation and language links read the public route.
-    request.resolver_match = match
-    if isinstance(obj, Page):
-        # Pages are found by their key, not by a slug: the draft is used as it is.
-        if obj.key == INTRODUCTION_KEY:
-            context = view.get_context_data()
-            context["introduction"] = obj
-        else:
-            view.object = obj
-            context = view.get_context_data(object=obj)
-    else:
-        view.object = view.get_object(unpublished(view.get_queryset(), obj.pk))
-        context = view.get_context_data(object=view.object)
-    return view.render_to_response(context).render()
-
-
-def publication_state(obj: Model) -> tuple[bool, str]:
-    """Whether visitors see the record now, and a sentence saying so."""
-    now = timezone.now()
-
-    def when(moment) -> str:
-        return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-    if not obj.is_published:
-        return False, gettext("Draft: visitors do not see this record.")
-    if obj.publish_from and obj.publish_from > now:
-        return False, gettext("Scheduled: visitors will see it from %(when)s.") % {
-            "when": when(obj.publish_from)
-        }
-    if obj.publish_until and obj.publish_until <= now:
-        return False, gettext("Ended: visitors stopped seeing it on %(when)s.") % {
-            "when": when(obj.publish_until)
-        }
-    if obj.publish_until:
-        return True, gettext("Published: visitors see it until %(when)s.") % {
-            "when": when(obj.publish_until)
-        }
-    return True, gettext("Published: visitors see this record.")
-
-
-def add_banner(response, banner: str) -> None:
-    content = response.content.decode(response.charset)
-    head = (
-        f'<meta name="robots" content="noindex">'
-        f'<link rel="stylesheet" href="{static("admin-extra/staff.css")}">'
-    )
-    content = content.replace("</head>", head + "</head>", 1)
-    content = re.sub(
-        r"<body[^>]*>", lambda match: match.group(0) + banner, content, count=1
-    )
-    response.content = content.encode(response.charset)
-
-
-class PreviewAdminMixin:
-    """Staff view a draft or scheduled record exactly as visitors will, in either
-    language: `<admin>/<app>/<model>/<pk>/preview/<language>/`, with a banner."""
-
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path(
-                "<path:object_id>/preview/<str:language>/",
-                self.admin_site.admin_view(self.preview_view),
-                name="{}_{}_preview".format(*info),
-            ),
-            *super().get_urls(),
-        ]
-
-    def preview_links(self, pk) -> list[dict]:
-        return [
-            {
-                "code": code,
-                "url": admin_url(self.model, "preview", pk, code),
-                "label": gettext("Preview (%(language)s)")
-                % {"language": language_name(code)},
-            }
-            for code in LANGUAGE_CODES
-        ]
-
-    def get_list_display(self, request):
-        return [*super().get_list_display(request), "preview"]
-
-    @admin.display(description=_("preview"))
-    def preview(self, obj):
-        # The visible code starts the accessible name (WCAG 2.5.3, label in name).
-        return format_html_join(
-            " · ",
-            '<a href="{}">{}<span class="visually-hidden"> – {}</span></a>',
-            (
-                (link["url"], link["code"].upper(), link["label"])
-                for link in self.preview_links(obj.pk)
-            ),
-        )
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "preview_links": self.preview_links(unquote(object_id)),
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def preview_view(self, request, object_id, language):
-        if language not in LANGUAGE_CODES:
-            raise Http404
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404
-        if not self.has_view_permission(request, obj):
-            raise PermissionDenied
-        is_public, state = publication_state(obj)
-        other = [
-            link for link in self.preview_links(obj.pk) if link["code"] != language
-        ]
-        banner = render_to_string(
-            "admin/preview_banner.html",
-            {
-                "is_public": is_public,
-                "state": state,
-                "other_languages": other,
-                "change_url": admin_url(obj, "change", obj.pk),
-                "staff_language": translation.get_language(),
-            },
-        )
-        with translation.override(language):
-            response = public_response(request, obj)
-        add_banner(response, banner)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        add_never_cache_headers(response)
-        return response
 
 
 # Translations left to do

@@ -1,14 +1,16 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cms.apps import ContentAppConfig
 
-class ClustersConfig(AppConfig):
+
+class ClustersConfig(ContentAppConfig):
+    default = True  # apps.py also holds the imported ContentAppConfig
     name = "clusters"
     verbose_name = _("Clusters")
 
     def ready(self):
-        from clusters import history, signals  # noqa: F401 (connects the receiver)
         from clusters.models import CURRENT_FIGURES
+        from cms import history
 
         history.register_models(
             "Coordinator",

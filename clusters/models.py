@@ -4,7 +4,8 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from clusters.publishing import (
+from cms.caching import bump_content_version
+from cms.publishing import (
     Keyed,
     Publishable,
     PublishableQuerySet,
@@ -12,8 +13,7 @@ from clusters.publishing import (
     schedule_in_order,
     unique_per_language,
 )
-from clusters.search import normalise
-from lublin.caching import bump_content_version
+from cms.search import normalise
 
 PLAIN_TEXT_HELP = _("Plain text; a blank line starts a new paragraph.")
 EARLIEST_YEAR = 1900

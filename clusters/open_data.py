@@ -261,7 +261,7 @@ def clusters_csv(request):
     return cors(response)
 
 
-# Addresses with these alone are cached (lublin/caching.py).
+# Addresses with these alone are cached (cms/caching.py).
 clusters_json.query_parameters = frozenset(ExportClusterFilter.base_filters)
 clusters_csv.query_parameters = clusters_json.query_parameters
 

@@ -28,8 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from modeltranslation.translator import translator
 
-from clusters import translation_status
 from clusters.models import Cluster, MembershipSnapshot, Organisation, Report
+from cms import translation_status
 
 logger = logging.getLogger(__name__)
 

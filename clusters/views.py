@@ -91,7 +91,7 @@ class ClusterListView(FilterView):
     paginate_by = 20
     paginator_class = KeysFirstPaginator
     template_name = "clusters/cluster_filter.html"
-    # Addresses with these alone are cached (lublin/caching.py).
+    # Addresses with these alone are cached (cms/caching.py).
     query_parameters = frozenset([*ClusterFilter.base_filters, "page"])
 
     def get(self, request, *args, **kwargs):

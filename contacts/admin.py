@@ -1,7 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationTabularInline
 
-from clusters.admin_mixins import ContentAdmin, MissingTranslationFilter
+from cms.admin import ContentAdmin, MissingTranslationFilter
 from contacts.models import AccessibilityStatement, Team, TeamMember, Unit
 
 

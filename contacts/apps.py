@@ -1,13 +1,15 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cms.apps import ContentAppConfig
 
-class ContactsConfig(AppConfig):
+
+class ContactsConfig(ContentAppConfig):
+    default = True  # apps.py also holds the imported ContentAppConfig
     name = "contacts"
     verbose_name = _("Contacts and pages")
 
     def ready(self):
-        from clusters import history
+        from cms import history
 
         history.register_models(
             "Unit", "Team", "TeamMember", "AccessibilityStatement", app_label=self.label

@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from clusters.publishing import Keyed, Versioned
+from cms.publishing import Keyed, Versioned
 
 
 class Unit(Keyed, Versioned):

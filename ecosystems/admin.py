@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from clusters.admin_mixins import MissingTranslationFilter, PublishableAdmin
+from cms.admin import MissingTranslationFilter, PublishableAdmin
 from ecosystems.models import Highland
 
 

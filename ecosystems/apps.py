@@ -1,13 +1,15 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cms.apps import ContentAppConfig
 
-class EcosystemsConfig(AppConfig):
+
+class EcosystemsConfig(ContentAppConfig):
+    default = True  # apps.py also holds the imported ContentAppConfig
     name = "ecosystems"
     verbose_name = _("Lublin Economic Highlands")
 
     def ready(self):
-        from clusters import history
+        from cms import history
 
         history.register_models(
             "Highland", app_label=self.label, m2m_fields=["cooperates_with"]

@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from clusters.publishing import Publishable, schedule_in_order, unique_per_language
+from cms.publishing import Publishable, schedule_in_order, unique_per_language
 
 
 class Highland(Publishable):

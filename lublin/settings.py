@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     # For its Polish catalogue: the password strength messages.
     "django_zxcvbn_password_validator",
     "import_export",
+    "cms",
     "ecosystems",
     "clusters",
     "contacts",
@@ -87,7 +88,7 @@ MIDDLEWARE = [
     "lublin.limits.AddressLengthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, locale and auth: a cached page costs two cache reads, no SQL.
-    "lublin.caching.PublicPageCacheMiddleware",
+    "cms.caching.PublicPageCacheMiddleware",
     # Inside the page cache, so cached pages are served while the database is down;
     # what needs the database then gets the 503 page (lublin/outage.py).
     "lublin.outage.DatabaseOutageMiddleware",
@@ -164,7 +165,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 MAX_ADDRESS_LENGTH = 8 * 1024
 
-# Public pages and exports are cached whole (lublin/caching.py), keyed by a content
+# Public pages and exports are cached whole (cms/caching.py), keyed by a content
 # version that any content change replaces. The cache must be shared by every worker
 # process: Redis when REDIS_URL is set (needed with several hosts), else files on disk
 # (one host; a database cache on SQLite would lock under concurrent workers).

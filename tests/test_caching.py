@@ -28,8 +28,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from lublin import caching
-from lublin.caching import content_version, is_public_path
+from cms import caching
+from cms.caching import content_version, is_public_path
 from tests.factories import make_cluster, make_highland
 from tests.processes import free_port
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from clusters.admin import MembershipSnapshotInline
-from clusters.history import word_diff
 from clusters.models import Cluster, MembershipSnapshot
-from clusters.search import normalise
+from cms.history import word_diff
+from cms.search import normalise
 from tests.admin_forms import form_values
 from tests.factories import make_cluster, make_coordinator, make_snapshot
 

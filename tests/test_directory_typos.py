@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import translation
 
 from clusters.filters import ClusterFilter
-from clusters.search import close_words, word_similarity
+from cms.search import close_words, word_similarity
 from tests.factories import make_cluster
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from clusters import admin_locking
 from clusters.models import Cluster, Page
+from cms import locking as admin_locking
 from tests.admin_forms import form_values
 from tests.factories import (
     make_cluster,

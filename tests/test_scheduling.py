@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from clusters.models import Cluster, Page
+from cms import caching
 from ecosystems.models import Highland
-from lublin import caching
 from tests.admin_forms import form_values
 from tests.factories import make_cluster, make_highland, make_page
 

@@ -10,8 +10,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from modeltranslation.translator import translator
 
-from clusters import translation_status
-from clusters.admin_mixins import ContentAdmin, MissingTranslationFilter
+from cms import translation_status
+from cms.admin import ContentAdmin, MissingTranslationFilter
 from contacts.models import AccessibilityStatement, Unit
 from tests.factories import (
     make_cluster,

@@ -1,17 +1,17 @@
 """The one sanctioned signal receiver: any change of content makes cached pages stale.
 
-Connected for every model of the content apps (historical records included), so admin
+Connected for every model of the content apps (`cms.apps.ContentAppConfig`,
+historical records included), so admin
 saves and deletes, inline and many-to-many edits, `loaddata` (raw saves) and imports
-all bump the content version that `lublin.caching` keys pages by. Writes that send no
+all bump the content version that `cms.caching` keys pages by. Writes that send no
 signals (`QuerySet.update()`, `bulk_create()`) call `bump_content_version()` themselves.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
-from lublin.caching import bump_content_version
-
-CONTENT_APPS = {"clusters", "ecosystems", "contacts"}
+from cms.apps import content_app_labels
+from cms.caching import bump_content_version
 
 
 @receiver(post_save, dispatch_uid="content_changed_on_save")
@@ -19,12 +19,12 @@ CONTENT_APPS = {"clusters", "ecosystems", "contacts"}
 @receiver(m2m_changed, dispatch_uid="content_changed_on_m2m")
 def content_changed(sender, action="post", **kwargs):
     # m2m_changed also announces each change before it happens ("pre_add"...).
-    if sender._meta.app_label in CONTENT_APPS and action.startswith("post"):
+    if action.startswith("post") and sender._meta.app_label in content_app_labels():
         bump_content_version()
 
 
 @receiver(post_migrate, dispatch_uid="content_changed_on_migrate")
 def content_migrated(sender, **kwargs):
     # Data migrations and `flush` change content without model signals.
-    if sender.label in CONTENT_APPS:
+    if sender.label in content_app_labels():
         bump_content_version()

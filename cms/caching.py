@@ -2,7 +2,7 @@
 
 Every cached response is stored under a key that carries the current *content
 version*: a token kept in the same shared cache (Redis, or the file-based cache that
-all gunicorn workers on a host share). `clusters.signals` replaces the token on any
+all gunicorn workers on a host share). `cms.signals` replaces the token on any
 save, delete or many-to-many change of content, fixture loads included, so every worker
 misses from its next request on and renders the new content; the old entries are never
 read again and simply expire. Scheduled publishing changes content without a save, so
@@ -27,6 +27,7 @@ import secrets
 import time
 from datetime import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
@@ -40,6 +41,8 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe, urlencode
 from django.utils.translation import get_language_from_request
+
+from cms.publishing import Publishable
 
 # Shared caches (nginx, a CDN) may serve a public response this long without asking;
 # an edit therefore shows everywhere within a minute. Browsers always revalidate.
@@ -98,20 +101,21 @@ def version_time(version: str) -> float:
     return int(version.split("-", 1)[0]) / 1e9
 
 
+def publishable_models() -> list:
+    return [model for model in apps.get_models() if issubclass(model, Publishable)]
+
+
 def next_boundary(at: datetime) -> datetime | None:
     """The nearest publish/unpublish time after `at` of a published record, if any.
 
     Scheduled publishing changes what visitors see without a save: no cached copy may
-    outlive this moment. One query over clusters, Highlands and pages.
+    outlive this moment. One query over every publishable model.
     """
-    from clusters.models import Cluster, Page
-    from ecosystems.models import Highland
-
     times = [
         model.objects.filter(is_published=True, **{f"{field}__gt": at})
         .order_by()
         .values_list(field, flat=True)
-        for model in (Cluster, Highland, Page)
+        for model in publishable_models()
         for field in ("publish_from", "publish_until")
     ]
     first, *rest = times

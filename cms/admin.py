@@ -13,10 +13,10 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 
-from clusters import translation_status
-from clusters.admin_locking import OptimisticLockingMixin
-from clusters.admin_views import PreviewAdminMixin
-from clusters.history import WordDiffContextHelper
+from cms import translation_status
+from cms.history import WordDiffContextHelper
+from cms.locking import OptimisticLockingMixin
+from cms.preview import PreviewAdminMixin
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
@@ -52,7 +52,7 @@ class LabelledSplitDateTime(widgets.AdminSplitDateTime):
 
 class ContentAdmin(OptimisticLockingMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
     """Tabs per language, edit history with revert, the translation status, and no
-    lost edits (a save based on an older copy is refused: clusters/admin_locking.py).
+    lost edits (a save based on an older copy is refused: cms/locking.py).
     """
 
     list_per_page = 50
