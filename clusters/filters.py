@@ -34,8 +34,8 @@ from clusters.models import (
     Cluster,
     Coordinator,
 )
-from clusters.templatetags.public import translated_text
 from cms.search import close_words, normalise, vocabulary
+from cms.translated import translated_text
 from ecosystems.models import Highland
 
 MAX_QUERY_LENGTH = 200

@@ -13,7 +13,7 @@ from django_filters.views import FilterView
 from clusters.filters import ClusterFilter
 from clusters.models import Cluster, ClusterItem, Organisation, Page, Report
 from clusters.structured_data import cluster_entities
-from clusters.templatetags.public import translated_list
+from cms.translated import translated_list
 from ecosystems.models import Highland
 
 # Headings for the lists of a cluster page, in the order they are shown.

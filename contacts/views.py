@@ -2,8 +2,8 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView
 
-from clusters.structured_data import team_entities
 from contacts.models import AccessibilityStatement, Team
+from contacts.structured_data import team_entities
 
 
 class TeamListView(ListView):

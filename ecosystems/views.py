@@ -5,9 +5,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from clusters.filters import in_highland, name_as_shown
 from clusters.models import Cluster, Page
-from clusters.structured_data import highland_entities
 from clusters.views import TranslatedSlugMixin
 from ecosystems.models import Highland
+from ecosystems.structured_data import highland_entities
 
 INTRODUCTION_KEY = "lublin-economic-highlands"
 # A Highland's clusters shown on its page and card; the directory lists them all.

@@ -11,11 +11,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
-from clusters.templatetags.public import (
-    translated_fields,
-    translated_list,
-    translated_text,
-)
+from cms.templatetags.public import translated_fields
+from cms.translated import translated_list, translated_text
 from tests.factories import make_cluster, make_highland, make_item, make_page
 
 pytestmark = pytest.mark.django_db

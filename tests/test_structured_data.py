@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from clusters.filters import ClusterFilter
 from clusters.models import Cluster, Organisation
-from clusters.structured_data import json_ld, summarise
+from cms.structured_data import json_ld, summarise
 from tests.factories import (
     make_cluster,
     make_coordinator,
