@@ -7,6 +7,7 @@ from modeltranslation.admin import TranslationStackedInline, TranslationTabularI
 from clusters import admin_views
 from clusters.admin_import import ClusterExportMixin
 from clusters.models import (
+    INTRODUCTION_KEY,
     Cluster,
     ClusterItem,
     Coordinator,
@@ -25,7 +26,6 @@ from cms.admin import (
 )
 from cms.locking import OptimisticLockingMixin
 from cms.search import normalise
-from ecosystems.views import INTRODUCTION_KEY
 
 
 class MembershipSnapshotInline(LabelledTabularInlineMixin, TranslationTabularInline):
@@ -167,7 +167,7 @@ class PageAdmin(PublishableAdmin):
 
     def public_path(self, obj):
         if obj.key == INTRODUCTION_KEY:
-            return reverse("ecosystems:home")
+            return reverse("home")
         return reverse("clusters:about")
 
     def public_context(self, view, obj):

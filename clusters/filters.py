@@ -6,14 +6,11 @@ ordered. Every choice's label carries the number of results it would give with t
 other filters applied; they, and the number of results, come from two queries.
 """
 
-from functools import cache
-
 import django_filters
 from django import forms
 from django.db import connections
 from django.db.models import (
     Case,
-    CharField,
     Count,
     F,
     IntegerField,
@@ -23,8 +20,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Collate, NullIf
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import (
@@ -34,6 +29,7 @@ from clusters.models import (
     Cluster,
     Coordinator,
 )
+from cms.ordering import language_pair, name_as_shown
 from cms.search import close_words, normalise, vocabulary
 from cms.translated import translated_text
 from ecosystems.models import Highland
@@ -104,44 +100,6 @@ PARENT_FIELDS = (
 )
 # The filters a facet's counts leave out: by default the facet's own.
 FACET_FILTERS = {"year": ("year_from", "year_to")}
-
-# Collations for sorting names as people expect, where the database has them.
-ICU_COLLATIONS = {"pl": "pl-x-icu", "en": "und-x-icu"}
-
-
-def language_pair() -> tuple[str, str]:
-    """The active language and the other one, as modeltranslation suffixes."""
-    language = (get_language() or "pl")[:2]
-    if language not in ("pl", "en"):
-        language = "pl"
-    return language, "en" if language == "pl" else "pl"
-
-
-@cache
-def _has_collation(alias: str, collation: str) -> bool:
-    with connections[alias].cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_collation WHERE collname = %s", [collation])
-        return cursor.fetchone() is not None
-
-
-def name_as_shown(alias: str = "default"):
-    """The name in the active language, else the other one's: what the page shows."""
-    language, other = language_pair()
-    expression = Coalesce(
-        NullIf(f"name_{language}", Value("")),
-        NullIf(f"name_{other}", Value("")),
-        Value(""),
-        output_field=CharField(),
-    )
-    collation = ICU_COLLATIONS[language]
-    vendor = connections[alias].vendor
-    if vendor == "postgresql" and _has_collation(alias, collation):
-        expression = Collate(expression, collation)
-    elif vendor == "sqlite":
-        # SQLite has no language's collation; NOCASE at least ignores the case of
-        # Latin letters ("Lubelska" before "LubTechBridge").
-        expression = Collate(expression, "NOCASE")
-    return expression
 
 
 def in_highland(pk: int) -> Q:

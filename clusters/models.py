@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -110,6 +110,30 @@ class ClusterQuerySet(PublishableQuerySet):
         """
         self.order_by().update(**latest_snapshot_figures())
         bump_content_version()  # update() sends no signals
+
+    def key_figures(self) -> dict:
+        """Top-level clusters, and members and enterprises summed over each cluster's
+        current snapshot, with the years those snapshots are for.
+
+        Segments are left out, as their members are counted in their parent cluster;
+        so are a cluster of clusters' figures, as its members are clusters ("5
+        klastrów"), not organisations. One query, whatever the number of clusters.
+        """
+        reported = Q(current_members__isnull=False, member_clusters__isnull=True)
+        figures = self.filter(parent__isnull=True).aggregate(
+            clusters=Count("pk"),
+            members=Sum("current_members", filter=reported),
+            enterprises=Sum("current_enterprises", filter=reported),
+            reporting=Count("pk", filter=reported),
+            of_clusters=Count("pk", filter=Q(member_clusters__isnull=False)),
+            first_year=Min("current_year", filter=reported),
+            latest_year=Max("current_year", filter=reported),
+        )
+        return figures | {
+            "members": figures["members"] or 0,
+            "enterprises": figures["enterprises"] or 0,
+            "mixed_years": figures["first_year"] != figures["latest_year"],
+        }
 
 
 class Cluster(Publishable):
@@ -507,6 +531,10 @@ class Membership(models.Model):
         return (self.cluster.key, self.organisation.name)
 
     natural_key.dependencies = ["clusters.cluster", "clusters.organisation"]
+
+
+# The Page whose text introduces the home page (the Lublin Economic Highlands).
+INTRODUCTION_KEY = "lublin-economic-highlands"
 
 
 class Page(Publishable):

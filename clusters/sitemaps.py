@@ -15,7 +15,7 @@ from ecosystems.models import Highland
 
 # URL names of the pages that are not records.
 STATIC_PAGES = [
-    "ecosystems:home",
+    "home",
     "clusters:list",
     "ecosystems:list",
     "contacts:team",

@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect
-from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +12,7 @@ from clusters.filters import ClusterFilter
 from clusters.models import Cluster, ClusterItem, Organisation, Page, Report
 from clusters.structured_data import cluster_entities
 from cms.translated import translated_list
+from cms.views import TranslatedSlugMixin
 from ecosystems.models import Highland
 
 # Headings for the lists of a cluster page, in the order they are shown.
@@ -34,36 +33,6 @@ ORGANISATION_HEADINGS = {
 CHART_WIDTH = 480
 CHART_HEIGHT = 240
 CHART_MARGIN = {"top": 24, "right": 12, "bottom": 36, "left": 48}
-
-
-class TranslatedSlugMixin:
-    """Find a record by its slug in the active language, or in another one.
-
-    A slug of the other language (a shared link, or a record without a slug in this
-    language) still finds the record; when the record has its own address in this
-    language, the visitor is sent there permanently.
-    """
-
-    def get_object(self, queryset=None):
-        queryset = self.get_queryset() if queryset is None else queryset
-        slug = self.kwargs["slug"]
-        language = translation.get_language()
-        matches = Q()
-        for code, _name in settings.LANGUAGES:
-            matches |= Q(**{f"slug_{code}": slug})
-        found = list(queryset.filter(matches)[:2])
-        if not found:
-            raise Http404(gettext("No such page."))
-        own = [obj for obj in found if getattr(obj, f"slug_{language}", None) == slug]
-        return (own or found)[0]
-
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        canonical = self.object.get_absolute_url()
-        if canonical != request.path:
-            return HttpResponsePermanentRedirect(canonical)
-        context = self.get_context_data(object=self.object)
-        return self.render_to_response(context)
 
 
 class KeysFirstPaginator(Paginator):

@@ -132,7 +132,7 @@ def website_node() -> dict:
         "@type": "WebSite",
         "@id": node_id("website"),
         "name": gettext("Clusters in Lublin"),
-        "url": absolute(reverse("ecosystems:home")),
+        "url": absolute(reverse("home")),
         "inLanguage": [code for code, _name in settings.LANGUAGES],
         "publisher": {"@id": node_id("publisher")},
         # The directory's own search, as a visitor would type it.

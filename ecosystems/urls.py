@@ -6,7 +6,6 @@ from ecosystems import views
 app_name = "ecosystems"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path(_("highlands/"), views.HighlandListView.as_view(), name="list"),
     path(
         _("highlands/<slug:slug>/"), views.HighlandDetailView.as_view(), name="detail"

@@ -1,46 +1,15 @@
 from collections.abc import Iterable
 
-from django.db.models import Count, Max, Min, Prefetch, Q, Sum
-from django.views.generic import DetailView, ListView, TemplateView
+from django.db.models import Count, Prefetch, Q
+from django.views.generic import DetailView, ListView
 
-from clusters.filters import in_highland, name_as_shown
-from clusters.models import Cluster, Page
-from clusters.views import TranslatedSlugMixin
+from cms.ordering import name_as_shown
+from cms.views import TranslatedSlugMixin
 from ecosystems.models import Highland
 from ecosystems.structured_data import highland_entities
 
-INTRODUCTION_KEY = "lublin-economic-highlands"
 # A Highland's clusters shown on its page and card; the directory lists them all.
 SHOWN_CLUSTERS = 20
-
-
-def key_figures() -> dict:
-    """Published top-level clusters, and members and enterprises summed over each
-    cluster's current snapshot, with the years those snapshots are for.
-
-    Segments are left out, as their members are counted in their parent cluster; so
-    are a cluster of clusters' figures, as its members are clusters ("5 klastrów"),
-    not organisations. One query, whatever the number of clusters.
-    """
-    reported = Q(current_members__isnull=False, member_clusters__isnull=True)
-    figures = (
-        Cluster.objects.published()
-        .filter(parent__isnull=True)
-        .aggregate(
-            clusters=Count("pk"),
-            members=Sum("current_members", filter=reported),
-            enterprises=Sum("current_enterprises", filter=reported),
-            reporting=Count("pk", filter=reported),
-            of_clusters=Count("pk", filter=Q(member_clusters__isnull=False)),
-            first_year=Min("current_year", filter=reported),
-            latest_year=Max("current_year", filter=reported),
-        )
-    )
-    return figures | {
-        "members": figures["members"] or 0,
-        "enterprises": figures["enterprises"] or 0,
-        "mixed_years": figures["first_year"] != figures["latest_year"],
-    }
 
 
 def with_clusters(highlands: Iterable[Highland]) -> list[Highland]:
@@ -53,7 +22,9 @@ def with_clusters(highlands: Iterable[Highland]) -> list[Highland]:
     would sort thousands of rows to keep a hundred.
     """
     highlands = list(highlands)
-    published = Cluster.objects.published()
+    # Through the relation: the Highlands know their clusters, not the clusters app.
+    published = Highland.clusters.rel.related_model.objects.published()
+    links = Highland.clusters.through.objects
     counts = dict(
         published.filter(highlands__in=highlands)
         .order_by()
@@ -64,28 +35,20 @@ def with_clusters(highlands: Iterable[Highland]) -> list[Highland]:
     for highland in highlands:
         highland.cluster_count = counts.get(highland.pk, 0)
         highland.shown_clusters = (
-            list(first.filter(in_highland(highland.pk))[:SHOWN_CLUSTERS])
+            list(first.filter(in_highland(links, highland.pk))[:SHOWN_CLUSTERS])
             if highland.cluster_count
             else []
         )
     return highlands
 
 
+def in_highland(links, pk: int) -> Q:
+    """Clusters of the Highland, as a subquery: no row is repeated, nothing joined."""
+    return Q(pk__in=links.filter(highland_id=pk).values("cluster_id"))
+
+
 def published_highlands() -> list[Highland]:
     return with_clusters(Highland.objects.published())
-
-
-class HomeView(TemplateView):
-    template_name = "ecosystems/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["introduction"] = (
-            Page.objects.published().filter(key=INTRODUCTION_KEY).first()
-        )
-        context["highlands"] = Highland.objects.published()
-        context["figures"] = key_figures()
-        return context
 
 
 class HighlandListView(ListView):

@@ -7,7 +7,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from two_factor.urls import urlpatterns as two_factor_urls
 
-from lublin.views import healthz
+from lublin.views import HomeView, healthz
 
 admin.site.site_header = admin.site.site_title = "Klastry Lublin"
 # A lost second factor is reset with `manage.py two_factor_disable` (docs/deployment.md);
@@ -34,6 +34,7 @@ urlpatterns = [
 # /pl/… and /en/…, paths translated through the catalogue; "/" is redirected to the
 # visitor's language by LocaleMiddleware (Polish by default), without a cookie.
 urlpatterns += i18n_patterns(
+    path("", HomeView.as_view(), name="home"),
     path("", include("ecosystems.urls")),
     path("", include("clusters.urls")),
     path("", include("contacts.urls")),

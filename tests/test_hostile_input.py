@@ -52,7 +52,7 @@ def public_addresses() -> list[str]:
         addresses += [
             localised(language, name)
             for name in (
-                "ecosystems:home",
+                "home",
                 "clusters:list",
                 "ecosystems:list",
                 "contacts:team",

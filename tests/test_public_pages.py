@@ -77,7 +77,7 @@ def pages(site) -> list[tuple[str, str]]:
     found = []
     for language in LANGUAGES:
         for name in [
-            "ecosystems:home",
+            "home",
             "clusters:list",
             "ecosystems:list",
             "contacts:team",
@@ -93,7 +93,7 @@ def pages(site) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("name", "polish", "english"),
     [
-        ("ecosystems:home", "/pl/", "/en/"),
+        ("home", "/pl/", "/en/"),
         ("clusters:list", "/pl/klastry/", "/en/clusters/"),
         ("ecosystems:list", "/pl/wyzyny/", "/en/highlands/"),
         ("contacts:team", "/pl/kontakt/", "/en/contact/"),
@@ -254,7 +254,7 @@ def test_unknown_addresses_give_signed_in_staff_the_404_page(client, address):
     content = text(response)
     assert "<h1>Nie znaleziono strony</h1>" in content
     # The language link leads to the other language's home page.
-    assert f'href="{url("ecosystems:home", "en")}" hreflang="en"' in content
+    assert f'href="{url("home", "en")}" hreflang="en"' in content
 
 
 def test_server_error_page_renders_without_any_context():

@@ -72,7 +72,7 @@ def public_urls(content: dict, language: str) -> dict[str, str]:
         highland = content["highlands"][0]
         last_page = (content["size"] + PAGE_SIZE - 1) // PAGE_SIZE
         return {
-            "home": reverse("ecosystems:home"),
+            "home": reverse("home"),
             "directory": directory,
             "directory filtered": f"{directory}?highland={highland.slug}&size=20-49&has_universities=yes",
             "directory search": f"{directory}?q=biotechnologiczny",

@@ -31,7 +31,7 @@ LANGUAGES = ["pl", "en"]
 SITE_NAMES = {"pl": "Klastry w Lublinie", "en": "Clusters in Lublin"}
 LOCALES = {"pl": "pl_PL", "en": "en_GB"}
 PAGE_NAMES = [
-    "ecosystems:home",
+    "home",
     "clusters:list",
     "ecosystems:list",
     "contacts:team",
@@ -552,10 +552,10 @@ def test_team_member_phones_with_a_country_code_keep_it(client):
 def test_home_page_describes_the_website_and_its_publisher(
     client, site, language, publisher
 ):
-    page = head(client, address("ecosystems:home", language))
+    page = head(client, address("home", language))
     website = page.node("WebSite")
     assert website["name"] == SITE_NAMES[language]
-    assert website["url"] == settings.SITE_URL + address("ecosystems:home", language)
+    assert website["url"] == settings.SITE_URL + address("home", language)
     assert website["publisher"] == {"@id": f"{settings.SITE_URL}/#publisher"}
     assert website["potentialAction"]["target"]["urlTemplate"] == (
         settings.SITE_URL

@@ -245,7 +245,7 @@ def public_addresses(cluster: Cluster) -> list[str]:
     for language in ("pl", "en"):
         with translation.override(language):
             addresses += [
-                reverse("ecosystems:home"),
+                reverse("home"),
                 reverse("clusters:list"),
                 reverse("clusters:list") + "?" + urlencode({"q": PAYLOAD[:60]}),
                 cluster.get_absolute_url(),

@@ -112,7 +112,7 @@ def language_links(context) -> list[dict]:
             elif match is not None and match.url_name:
                 path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
             else:
-                path = reverse("ecosystems:home")
+                path = reverse("home")
         links.append(
             {
                 "code": code,

@@ -50,7 +50,7 @@ def public_url(name: str, language: str) -> str:
     with translation.override(language):
         directory = reverse("clusters:list")
         if name == "home":
-            return reverse("ecosystems:home")
+            return reverse("home")
         if name == "directory":
             return directory
         if name == "directory-filtered":
