@@ -8,6 +8,13 @@ class ClustersConfig(ContentAppConfig):
     name = "clusters"
     verbose_name = _("Clusters")
 
+    def content_loaded(self):
+        from clusters.models import Cluster
+
+        # The fixtures carry each cluster's current figures; a raw load skips save(),
+        # so they are derived again from the snapshots just loaded.
+        Cluster.objects.refresh_current_figures()
+
     def ready(self):
         from clusters.models import CURRENT_FIGURES
         from cms import history

@@ -27,7 +27,6 @@ import secrets
 import time
 from datetime import datetime
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
@@ -42,7 +41,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe, urlencode
 from django.utils.translation import get_language_from_request
 
-from cms.publishing import Publishable
+from cms.publishing import publishable_models
 
 # Shared caches (nginx, a CDN) may serve a public response this long without asking;
 # an edit therefore shows everywhere within a minute. Browsers always revalidate.
@@ -99,10 +98,6 @@ def bump_content_version() -> None:
 def version_time(version: str) -> float:
     """When the version was made: the pages' Last-Modified."""
     return int(version.split("-", 1)[0]) / 1e9
-
-
-def publishable_models() -> list:
-    return [model for model in apps.get_models() if issubclass(model, Publishable)]
 
 
 def next_boundary(at: datetime) -> datetime | None:

@@ -1,5 +1,6 @@
 """What every record visitors can see shares: a stable key and a publication state."""
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -92,6 +93,11 @@ class Publishable(Keyed, Versioned):
             and (self.publish_from is None or self.publish_from <= now)
             and (self.publish_until is None or self.publish_until > now)
         )
+
+
+def publishable_models() -> list[type[Publishable]]:
+    """Every concrete model visitors see by its publication state."""
+    return [model for model in apps.get_models() if issubclass(model, Publishable)]
 
 
 def unique_per_language(field: str, prefix: str) -> list[models.UniqueConstraint]:

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from clusters.management.commands.backup_content import backed_up_models
 from clusters.models import Cluster
+from cms.management.commands.backup_content import backed_up_models
 from tests.factories import make_cluster, make_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from django.test.utils import override_settings
 
-from clusters.management.commands.setup_instance import record_initial_history
+from cms.management.commands.setup_instance import record_initial_history
 from clusters.models import Membership
 from tests import factories as f
 
@@ -110,7 +110,7 @@ def canonical_content() -> str:
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import QuerySet
 
-    from clusters.management.commands.backup_content import backed_up_models
+    from cms.management.commands.backup_content import backed_up_models
 
     by_natural_key = {ContentType, Permission, Group}
     _named, kept, history = backed_up_models()

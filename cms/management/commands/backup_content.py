@@ -12,7 +12,6 @@ import os
 import tempfile
 from pathlib import Path
 
-from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
 from django.core import serializers
@@ -20,14 +19,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
-CONTENT_APPS = ["ecosystems", "clusters", "contacts"]
+from cms.apps import content_apps
 
 
 def backed_up_models() -> tuple[list, list, list]:
     """The models in a dump: found by name, kept with their ids, history."""
     records, history = [], []
-    for app_label in CONTENT_APPS:
-        for model in apps.get_app_config(app_label).get_models():
+    for config in content_apps():
+        for model in config.get_models():
             is_history = model._meta.model_name.startswith("historical")
             (history if is_history else records).append(model)
     records = serializers.sort_dependencies([(None, records)], allow_cycles=True)

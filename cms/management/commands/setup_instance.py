@@ -15,10 +15,8 @@ from django.db.models.signals import post_save
 from django.test.utils import override_settings
 from django.utils import translation
 
-from clusters.models import Cluster
-
-STARTER_FIXTURES = ["ecosystems", "clusters", "contacts"]
-CONTENT_APPS = ["ecosystems", "clusters", "contacts"]
+from cms.apps import content_apps
+from cms.publishing import publishable_models
 
 
 class Command(BaseCommand):
@@ -35,12 +33,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, local_superuser: bool = False, **options) -> None:
-        if Cluster.objects.exists():
+        if has_content():
             self.stdout.write("Content present: starter fixtures not loaded.")
         else:
             paths = [
-                Path(settings.FIXTURE_DIRS[0], f"{name}.json")
-                for name in STARTER_FIXTURES
+                Path(settings.FIXTURE_DIRS[0], f"{config.label}.json")
+                for config in content_apps()
             ]
             try:
                 # One transaction: a fixture that fails to load leaves the database
@@ -50,9 +48,8 @@ class Command(BaseCommand):
                     # many-to-many rows; each record gets one entry afterwards.
                     with override_settings(SIMPLE_HISTORY_ENABLED=False):
                         call_command("loaddata", *map(str, paths), verbosity=1)
-                    # The fixtures carry each cluster's current figures; a raw load skips
-                    # save(), so they are derived again from the snapshots just loaded.
-                    Cluster.objects.refresh_current_figures()
+                    for config in content_apps():
+                        config.content_loaded()
                     record_initial_history()
             except Exception as error:
                 raise CommandError(
@@ -80,13 +77,18 @@ class Command(BaseCommand):
         )
 
 
+def has_content() -> bool:
+    """Whether any record visitors could see exists: starter content never mixes in."""
+    return any(model._base_manager.exists() for model in publishable_models())
+
+
 def record_initial_history() -> None:
     """Give every loaded record its first history entry, "created", with its
     many-to-many relations: simple-history skips the raw saves of `loaddata`, and
     without that entry the starter text could not be reverted to, nor shown as the
     version an edit conflict started from."""
-    for app_label in CONTENT_APPS:
-        for model in apps.get_app_config(app_label).get_models():
+    for config in content_apps():
+        for model in config.get_models():
             if hasattr(model._meta, "simple_history_manager_attribute"):
                 for obj in model._base_manager.all():
                     post_save.send(model, instance=obj, created=True, raw=False)

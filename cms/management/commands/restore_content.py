@@ -8,7 +8,7 @@ from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import override_settings
 
-from clusters.management.commands.backup_content import backed_up_models
+from cms.management.commands.backup_content import backed_up_models
 
 
 class Command(BaseCommand):
