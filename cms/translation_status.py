@@ -1,10 +1,12 @@
 """How complete each language of a translated record is, for the admin."""
 
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.apps import apps
 from django.conf import settings
-from django.db.models import Model, Q
+from django.db.models import Count, Model, Q
 from modeltranslation.translator import translator
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -98,3 +100,37 @@ def mark_languages_changed(records) -> None:
     if records:
         oldest = records[-1]
         oldest.languages_changed = languages_changed(oldest, oldest.prev_record)
+
+
+@dataclass
+class MissingCount:
+    model: type[Model]
+    counts: dict[str, int]  # language code -> records missing a text in it
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def verbose_name_plural(self) -> str:
+        return self.model._meta.verbose_name_plural
+
+
+def translated_models() -> list[type[Model]]:
+    """Every model with translated texts, in app and model order."""
+    registered = set(translator.get_registered_models(abstract=False))
+    return [model for model in apps.get_models() if model in registered]
+
+
+def missing_translation_counts() -> list[MissingCount]:
+    """Per model, how many records lack a text in each language: a query a model."""
+    rows = []
+    for model in translated_models():
+        counts = model._default_manager.aggregate(
+            **{
+                code: Count("pk", filter=missing_in(model, code))
+                for code in LANGUAGE_CODES
+            }
+        )
+        rows.append(MissingCount(model, counts))
+    return rows

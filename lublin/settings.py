@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "ecosystems",
     "clusters",
     "contacts",
+    # The project's own template tags (the staff dashboard composes every app).
+    "lublin",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ from django.utils.html import escape
 
 from clusters import quality
 from clusters.models import Cluster, Membership
+from cms import translation_status, websites
 from tests.factories import (
     make_cluster,
     make_organisation,
@@ -145,9 +146,9 @@ def site(fake_site):
 def public_site(site, monkeypatch):
     """The fake site, its address (127.0.0.1 only) taken for a public one: every
     other address still meets the real rule."""
-    real = quality.is_public_address
+    real = websites.is_public_address
     monkeypatch.setattr(
-        quality,
+        websites,
         "is_public_address",
         lambda address: str(address) == "127.0.0.1" or real(address),
     )
@@ -386,7 +387,9 @@ def test_missing_translations_are_counted_per_model_and_language():
     make_cluster(name_en="", characteristics_pl="Opis.", characteristics_en="")
     make_cluster(name_pl="", name_en="English only")
     make_cluster()
-    counts = {row.model: row.counts for row in quality.missing_translation_counts()}
+    counts = {
+        row.model: row.counts for row in translation_status.missing_translation_counts()
+    }
     assert counts[Cluster] == {"pl": 1, "en": 1}
 
 
@@ -394,15 +397,15 @@ def test_missing_translations_are_counted_per_model_and_language():
 
 
 def test_websites_are_not_checked_unless_asked(seed):
-    with mock.patch.object(quality, "check_website") as check:
+    with mock.patch.object(websites, "check_website") as check:
         call_command("content_report", stdout=StringIO())
     check.assert_not_called()
 
 
 def test_website_check_heads_then_gets_and_follows_web_redirects(public_site):
-    assert quality.check_website(f"{public_site}/ok").ok
-    assert quality.check_website(f"{public_site}/no-head").ok
-    assert quality.check_website(f"{public_site}/moved").ok
+    assert websites.check_website(f"{public_site}/ok").ok
+    assert websites.check_website(f"{public_site}/no-head").ok
+    assert websites.check_website(f"{public_site}/moved").ok
 
 
 def test_website_check_tells_only_whether_a_site_answers(
@@ -414,9 +417,9 @@ def test_website_check_tells_only_whether_a_site_answers(
         f"{public_site}/to-ftp",
         "javascript:alert(1)",
     ]
-    caplog.set_level("INFO", logger="clusters.quality")
-    results = [quality.check_website(url) for url in urls]
-    assert results == [quality.WebsiteResult(url, False) for url in urls]
+    caplog.set_level("INFO", logger="cms.websites")
+    results = [websites.check_website(url) for url in urls]
+    assert results == [websites.WebsiteResult(url, False) for url in urls]
     assert f"HEAD {public_site}/gone answers 404" in caplog.text  # for the admins
 
 
@@ -432,7 +435,7 @@ def test_loopback_addresses_are_refused_without_connecting(listener):
         f"https://127.0.0.1:{port}/",
         f"http://[::1]:{port6}/",
     ]
-    assert [quality.check_website(url).ok for url in urls] == [False] * len(urls)
+    assert [websites.check_website(url).ok for url in urls] == [False] * len(urls)
     assert not was_connected(ipv4)
     assert not was_connected(ipv6)
 
@@ -462,7 +465,7 @@ def test_loopback_addresses_are_refused_without_connecting(listener):
 )
 def test_internal_addresses_are_refused_without_connecting(host):
     with mock.patch.object(socket, "create_connection") as connect:
-        result = quality.check_website(f"http://{host}/")
+        result = websites.check_website(f"http://{host}/")
     assert not result.ok
     connect.assert_not_called()
 
@@ -471,13 +474,13 @@ def test_internal_addresses_are_refused_without_connecting(host):
     "address", ["93.184.215.14", "2606:4700::1", "::ffff:93.184.215.14"]
 )
 def test_public_addresses_are_allowed(address):
-    assert quality.is_public_address(ipaddress.ip_address(address))
+    assert websites.is_public_address(ipaddress.ip_address(address))
 
 
 def test_a_name_with_any_internal_address_is_refused(public_site, fake_site):
     port = fake_site.server_address[1]
     with dns_answers("mixed.example", port, ["127.0.0.1", "10.0.0.1"]):
-        result = quality.check_website(f"http://mixed.example:{port}/ok")
+        result = websites.check_website(f"http://mixed.example:{port}/ok")
     assert not result.ok
     assert fake_site.requests == []
 
@@ -487,7 +490,7 @@ def test_the_check_connects_to_the_address_it_checked(public_site, fake_site, li
     port = fake_site.server_address[1]
     rebound = listener("127.0.0.2", port)
     with dns_answers("rebind.example", port, ["127.0.0.1"], ["127.0.0.2"]):
-        result = quality.check_website(f"http://rebind.example:{port}/ok")
+        result = websites.check_website(f"http://rebind.example:{port}/ok")
     assert result.ok
     assert fake_site.requests == [("HEAD", "/ok", f"rebind.example:{port}")]
     assert not was_connected(rebound)
@@ -503,8 +506,8 @@ def test_tls_names_the_host_while_connecting_to_the_checked_address(
         dns_answers("site.example", port, ["127.0.0.1"]),
         dns_answers("other.example", port, ["127.0.0.1"]),
     ):
-        right = quality.check_website(f"https://site.example:{port}/ok")
-        wrong = quality.check_website(f"https://other.example:{port}/ok")
+        right = websites.check_website(f"https://site.example:{port}/ok")
+        wrong = websites.check_website(f"https://other.example:{port}/ok")
     assert right.ok
     assert not wrong.ok  # the certificate is for site.example
     assert tls_site.requests == [("HEAD", "/ok", f"site.example:{port}")]
@@ -518,15 +521,15 @@ def test_a_redirect_to_an_internal_address_is_refused(public_site, fake_site, li
         f"http://[::1]:{ipv6.getsockname()[1]}/",
     ):
         url = f"{public_site}/to?{urlencode({'url': target})}"
-        assert not quality.check_website(url).ok
+        assert not websites.check_website(url).ok
     assert [request[0] for request in fake_site.requests] == ["HEAD", "HEAD"]
     assert not was_connected(ipv4)
     assert not was_connected(ipv6)
 
 
 def test_redirects_are_followed_three_times_at_most(public_site):
-    assert quality.check_website(f"{public_site}/hops/3").ok
-    assert not quality.check_website(f"{public_site}/hops/4").ok
+    assert websites.check_website(f"{public_site}/hops/3").ok
+    assert not websites.check_website(f"{public_site}/hops/4").ok
 
 
 @pytest.mark.parametrize(
@@ -536,7 +539,7 @@ def test_redirects_are_followed_three_times_at_most(public_site):
 )
 def test_a_site_is_given_up_at_its_time_limit(public_site, path):
     started = time.monotonic()
-    result = quality.check_website(f"{public_site}{path}", timeout=1)
+    result = websites.check_website(f"{public_site}{path}", timeout=1)
     assert not result.ok
     assert time.monotonic() - started < 1.5
 
@@ -544,19 +547,19 @@ def test_a_site_is_given_up_at_its_time_limit(public_site, path):
 def test_the_whole_check_stops_at_its_time_limit(public_site):
     urls = [f"{public_site}/slow?{n}" for n in range(6)]
     started = time.monotonic()
-    results = quality.check_websites(
+    results = websites.check_websites(
         urls, site_timeout=5, total_timeout=1, concurrency=2
     )
     assert time.monotonic() - started < 1.8
-    assert results == [quality.WebsiteResult(url, False) for url in urls]
+    assert results == [websites.WebsiteResult(url, False) for url in urls]
 
 
 def test_each_address_is_checked_once_a_few_at_a_time(public_site):
     urls = [f"{public_site}/ok", f"{public_site}/ok", f"{public_site}/gone"]
     with mock.patch.object(
-        quality, "check_website", wraps=quality.check_website
+        websites, "check_website", wraps=websites.check_website
     ) as check:
-        results = quality.check_websites(urls, concurrency=2)
+        results = websites.check_websites(urls, concurrency=2)
     assert check.call_count == 2
     assert [result.ok for result in results] == [True, False]
 
@@ -597,7 +600,7 @@ def test_quality_page_checks_websites_only_on_the_button(client, editor, public_
     client.force_login(editor)
     url = reverse("admin:clusters_quality")
     with mock.patch.object(
-        quality, "check_website", wraps=quality.check_website
+        websites, "check_website", wraps=websites.check_website
     ) as check:
         client.get(url)
         assert check.call_count == 0

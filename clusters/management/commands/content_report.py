@@ -5,6 +5,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from clusters import quality
+from cms import translation_status, websites
 
 
 class Command(BaseCommand):
@@ -19,8 +20,8 @@ class Command(BaseCommand):
             "--check-websites",
             action="store_true",
             help=(
-                f"Also ask every website address once (at most {quality.SITE_TIMEOUT} s "
-                f"each, {quality.TOTAL_TIMEOUT} s in all)."
+                f"Also ask every website address once (at most {websites.SITE_TIMEOUT} s "
+                f"each, {websites.TOTAL_TIMEOUT} s in all)."
             ),
         )
         parser.add_argument(
@@ -70,7 +71,9 @@ class Command(BaseCommand):
             )
 
     def report_translations(self) -> None:
-        rows = [row for row in quality.missing_translation_counts() if row.total]
+        rows = [
+            row for row in translation_status.missing_translation_counts() if row.total
+        ]
         self.write_heading(_("Missing translations"))
         if not rows:
             self.stdout.write(_("Nothing is left to translate."))

@@ -3,7 +3,7 @@
 from django import template
 from django.contrib import admin
 
-from clusters import admin_views
+from lublin.dashboard import dashboard
 
 register = template.Library()
 
@@ -13,4 +13,4 @@ def clusters_dashboard(context) -> dict:
     request = context["request"]
     if not request.user.has_perm("clusters.view_cluster"):
         return {"dashboard": None}
-    return {"dashboard": admin_views.dashboard(request, admin.site)}
+    return {"dashboard": dashboard(request, admin.site)}

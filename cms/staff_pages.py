@@ -1,0 +1,253 @@
+"""Staff pages that span all content: translations left to do, and the dashboard's
+recent changes and records waiting for publication.
+
+Admin views (`admin_site.admin_view`): signed-in staff only, never cached. The stock
+AdminSite is kept; a content app's ModelAdmin hangs the pages off its URLs.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, ForeignKey, Model, Q
+from django.urls import NoReverseMatch
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from simple_history.utils import NotHistoricalModelError, get_history_manager_for_model
+
+from cms import translation_status
+from cms.apps import content_apps
+from cms.preview import admin_url, language_name
+from cms.publishing import publishable_models
+
+LANGUAGE_CODES = translation_status.LANGUAGE_CODES
+RECENT_CHANGES = 15
+WAITING_LISTED = 10
+
+
+# Translations left to do
+
+
+@dataclass
+class MissingRow:
+    label: str
+    url: str
+    status: str
+    # Per language, in LANGUAGES order: {"code": ..., "fields": [{"name", "url"}]}.
+    missing: list[dict] = field(default_factory=list)
+
+
+def registered_parent(model: type[Model], registry) -> ForeignKey | None:
+    """The foreign key to the record whose admin form edits `model` as an inline."""
+    for candidate in model._meta.get_fields():
+        if isinstance(candidate, ForeignKey) and candidate.related_model in registry:
+            return candidate
+    return None
+
+
+def field_link(base_url: str, language: str, name: str, inline=None) -> str:
+    """A change form address whose fragment picks the language tab and the field
+    (static/admin-extra/translation-links.js reads it)."""
+    params = {"translate": language, "field": name}
+    if inline:
+        params |= {"inline": inline[0], "pk": inline[1]}
+    return f"{base_url}#{urlencode(params)}"
+
+
+def translations_left(request, admin_site) -> list[dict]:
+    """Every record with a text missing in a language, grouped by model, with links
+    to its fields; a query a model."""
+    registry = admin_site._registry
+    sections = []
+    for model in translation_status.translated_models():
+        parent = None if model in registry else registered_parent(model, registry)
+        owner = model if parent is None else parent.related_model
+        model_admin = registry.get(owner)
+        if model_admin is None or not model_admin.has_view_or_change_permission(
+            request
+        ):
+            continue
+        missing = translation_status.missing_in(model, LANGUAGE_CODES[0])
+        for code in LANGUAGE_CODES[1:]:
+            missing |= translation_status.missing_in(model, code)
+        records = model._default_manager.filter(missing)
+        if parent is not None:
+            records = records.select_related(parent.name)
+        rows = []
+        for record in records:
+            if parent is None:
+                url = admin_url(record, "change", record.pk)
+                label = str(record)
+                inline = None
+            else:
+                owner_record = getattr(record, parent.name)
+                url = admin_url(owner_record, "change", owner_record.pk)
+                label = f"{owner_record} – {record}"
+                inline = (parent.remote_field.get_accessor_name(), record.pk)
+            row = MissingRow(
+                label=label,
+                url=url,
+                status=" · ".join(
+                    f"{code} {translation_status.completeness(record, code)}%"
+                    for code in LANGUAGE_CODES
+                ),
+            )
+            for code in LANGUAGE_CODES:
+                fields = [
+                    {
+                        "name": model._meta.get_field(name).verbose_name,
+                        "url": field_link(url, code, name, inline),
+                    }
+                    for name in translation_status.missing_fields(record, code)
+                ]
+                row.missing.append({"code": code, "fields": fields})
+            rows.append(row)
+        if rows:
+            sections.append(
+                {
+                    "model": model._meta.verbose_name_plural,
+                    "edited_in": None if parent is None else owner._meta.verbose_name,
+                    "rows": rows,
+                    "counts": {
+                        code: sum(
+                            1
+                            for row in rows
+                            for column in row.missing
+                            if column["code"] == code and column["fields"]
+                        )
+                        for code in LANGUAGE_CODES
+                    },
+                }
+            )
+    return sections
+
+
+class AdminPageMixin:
+    """The admin's own context (site header, sidebar, user links) for a staff page."""
+
+    admin_site = None
+    title = ""
+
+    def get_context_data(self, **kwargs):
+        return {
+            **self.admin_site.each_context(self.request),
+            "title": self.title,
+            **super().get_context_data(**kwargs),
+        }
+
+
+class TranslationsView(AdminPageMixin, TemplateView):
+    template_name = "admin/clusters/translations.html"
+    title = _("Translations left to do")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sections = translations_left(self.request, self.admin_site)
+        context["sections"] = sections
+        context["languages"] = [
+            {
+                "code": code,
+                "name": language_name(code),
+                "count": sum(section["counts"][code] for section in sections),
+            }
+            for code in LANGUAGE_CODES
+        ]
+        return context
+
+
+# The dashboard
+
+
+def publication_counts(model: type[Model], now) -> dict[str, int]:
+    """Visible now, drafts, scheduled to appear and ended: one query."""
+    return model._default_manager.aggregate(
+        total=Count("pk"),
+        published=Count(
+            "pk", filter=Q(pk__in=model._default_manager.published(at=now).values("pk"))
+        ),
+        drafts=Count("pk", filter=Q(is_published=False)),
+        scheduled=Count("pk", filter=Q(is_published=True, publish_from__gt=now)),
+        ended=Count("pk", filter=Q(is_published=True, publish_until__lte=now)),
+    )
+
+
+def history_models() -> list[type[Model]]:
+    models = []
+    for config in content_apps():
+        for model in config.get_models():
+            try:
+                get_history_manager_for_model(model)
+            except NotHistoricalModelError:
+                continue
+            models.append(model)
+    return models
+
+
+def describe(record, registry) -> dict:
+    """Who changed what, when, with a link to the record's history or its parent."""
+    model = record.instance_type
+    kinds = {"+": _("added"), "~": _("changed"), "-": _("deleted")}
+    object_id = getattr(record, model._meta.pk.attname)
+    try:
+        name = str(record.instance)
+    except ObjectDoesNotExist:  # a related row named in __str__ is gone
+        name = f"#{object_id}"
+    url = ""
+    if model in registry:
+        url = admin_url(model, "history", object_id)
+    elif (parent := registered_parent(model, registry)) is not None:
+        parent_pk = getattr(record, parent.attname)
+        try:
+            url = admin_url(parent.related_model, "history", parent_pk)
+        except NoReverseMatch:
+            url = ""
+    user = record.history_user
+    return {
+        "when": record.history_date,
+        "who": (user.get_full_name() or user.get_username()) if user else "",
+        "kind": kinds.get(record.history_type, record.history_type),
+        "model": model._meta.verbose_name,
+        "name": name,
+        "url": url,
+    }
+
+
+def recent_changes(registry, limit: int = RECENT_CHANGES) -> list[dict]:
+    """The latest changes across the content's history tables: a query a model."""
+    records = []
+    for model in history_models():
+        history = get_history_manager_for_model(model)
+        records += history.select_related("history_user").order_by("-history_date")[
+            :limit
+        ]
+    records.sort(key=lambda record: record.history_date, reverse=True)
+    return [describe(record, registry) for record in records[:limit]]
+
+
+def waiting(now) -> dict[str, list]:
+    """Drafts, newest edit first, and records scheduled to appear, soonest first."""
+    drafts, scheduled = [], []
+    for model in publishable_models():
+        drafts += model.objects.filter(is_published=False).order_by("-updated_at")[
+            :WAITING_LISTED
+        ]
+        scheduled += model.objects.filter(
+            is_published=True, publish_from__gt=now
+        ).order_by("publish_from")[:WAITING_LISTED]
+    drafts.sort(key=lambda record: record.updated_at, reverse=True)
+    scheduled.sort(key=lambda record: record.publish_from)
+
+    def row(record) -> dict:
+        return {
+            "name": str(record),
+            "model": record._meta.verbose_name,
+            "url": admin_url(record, "change", record.pk),
+            "preview_url": admin_url(record, "preview", record.pk, LANGUAGE_CODES[0]),
+            "updated_at": record.updated_at,
+            "publish_from": record.publish_from,
+        }
+
+    return {
+        "drafts": [row(record) for record in drafts[:WAITING_LISTED]],
+        "scheduled": [row(record) for record in scheduled[:WAITING_LISTED]],
+    }

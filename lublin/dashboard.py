@@ -1,0 +1,54 @@
+"""The clusters team's dashboard on the admin index: figures of every content app,
+recent changes, what waits for publication, stale clusters, missing translations."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from clusters import quality
+from clusters.models import Cluster, Page
+from cms import translation_status
+from cms.preview import admin_url, language_name
+from cms.staff_pages import LANGUAGE_CODES, publication_counts, recent_changes, waiting
+from contacts.models import TeamMember
+from ecosystems.models import Highland
+
+STALE_LISTED = 10
+
+
+def dashboard(request, admin_site) -> dict:
+    """What the clusters team checks first; a bounded number of queries."""
+    now = timezone.now()
+    stale = quality.stale_clusters()
+    missing = translation_status.missing_translation_counts()
+    return {
+        "clusters": publication_counts(Cluster, now),
+        "highlands": publication_counts(Highland, now),
+        "pages": publication_counts(Page, now),
+        "team_members": TeamMember.objects.count(),
+        "recent": recent_changes(admin_site._registry),
+        "waiting": waiting(now),
+        "stale_count": stale.count(),
+        "stale": [
+            {
+                "name": str(cluster),
+                "url": admin_url(cluster, "change", cluster.pk),
+                "verified_on": cluster.verified_on,
+            }
+            for cluster in stale[:STALE_LISTED]
+        ],
+        "stale_months": quality.STALE_AFTER_MONTHS,
+        "missing": [
+            {
+                "code": code,
+                "name": language_name(code),
+                "count": sum(row.counts[code] for row in missing),
+            }
+            for code in LANGUAGE_CODES
+        ],
+        "links": {
+            "translations": reverse("admin:clusters_translations"),
+            "quality": reverse("admin:clusters_quality"),
+            "drafts": reverse("admin:clusters_cluster_changelist")
+            + "?is_published__exact=0",
+        },
+    }
