@@ -1,10 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
-from cms.apps import ContentAppConfig
+from cms import content_apps
 
 
-class ClustersConfig(ContentAppConfig):
-    default = True  # apps.py also holds the imported ContentAppConfig
+class ClustersConfig(content_apps.ContentAppConfig):
     name = "clusters"
     verbose_name = _("Clusters")
 

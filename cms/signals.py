@@ -10,8 +10,8 @@ signals (`QuerySet.update()`, `bulk_create()`) call `bump_content_version()` the
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
-from cms.apps import content_app_labels
 from cms.caching import bump_content_version
+from cms.content_apps import content_app_labels
 
 
 @receiver(post_save, dispatch_uid="content_changed_on_save")

@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from simple_history.utils import NotHistoricalModelError, get_history_manager_for_model
 
 from cms import translation_status
-from cms.apps import content_apps
+from cms.content_apps import content_apps
 from cms.preview import admin_url, language_name
 from cms.publishing import publishable_models
 
@@ -137,7 +137,7 @@ class AdminPageMixin:
 
 
 class TranslationsView(AdminPageMixin, TemplateView):
-    template_name = "admin/clusters/translations.html"
+    template_name = "admin/cms/translations.html"
     title = _("Translations left to do")
 
     def get_context_data(self, **kwargs):

@@ -1,10 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
-from cms.apps import ContentAppConfig
+from cms import content_apps
 
 
-class ContactsConfig(ContentAppConfig):
-    default = True  # apps.py also holds the imported ContentAppConfig
+class ContactsConfig(content_apps.ContentAppConfig):
     name = "contacts"
     verbose_name = _("Contacts and pages")
 

@@ -1,10 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
-from cms.apps import ContentAppConfig
+from cms import content_apps
 
 
-class EcosystemsConfig(ContentAppConfig):
-    default = True  # apps.py also holds the imported ContentAppConfig
+class EcosystemsConfig(content_apps.ContentAppConfig):
     name = "ecosystems"
     verbose_name = _("Lublin Economic Highlands")
 

@@ -8,7 +8,7 @@ from lublin.dashboard import dashboard
 register = template.Library()
 
 
-@register.inclusion_tag("admin/clusters/dashboard.html", takes_context=True)
+@register.inclusion_tag("admin/dashboard.html", takes_context=True)
 def clusters_dashboard(context) -> dict:
     request = context["request"]
     if not request.user.has_perm("clusters.view_cluster"):

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
-from cms.apps import content_apps
+from cms.content_apps import content_apps
 
 
 def backed_up_models() -> tuple[list, list, list]:

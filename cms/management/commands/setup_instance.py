@@ -15,7 +15,7 @@ from django.db.models.signals import post_save
 from django.test.utils import override_settings
 from django.utils import translation
 
-from cms.apps import content_apps
+from cms.content_apps import content_apps
 from cms.publishing import publishable_models
 
 
