@@ -334,17 +334,3 @@ def highlands_json(request):
             json_dumps_params={"ensure_ascii": False},
         )
     )
-
-
-@require_safe
-def robots_txt(request):
-    # The admin is not named: robots.txt is public, and a disallowed address would
-    # reveal where DJANGO_ADMIN_PATH moved it. Its pages keep themselves out of
-    # search results with Django's own `<meta name="robots" content="NONE,NOARCHIVE">`.
-    lines = [
-        "User-agent: *",
-        "Allow: /",
-        "",
-        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -1,10 +1,8 @@
-"""Language-neutral addresses: the open-data export, the sitemap and robots.txt."""
+"""Language-neutral addresses of the open-data export."""
 
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from clusters import open_data
-from clusters.sitemaps import SITEMAPS
 
 app_name = "open_data"
 
@@ -12,6 +10,4 @@ urlpatterns = [
     path("api/v1/clusters.json", open_data.clusters_json, name="clusters_json"),
     path("api/v1/clusters.csv", open_data.clusters_csv, name="clusters_csv"),
     path("api/v1/highlands.json", open_data.highlands_json, name="highlands_json"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", open_data.robots_txt, name="robots_txt"),
 ]

@@ -1,15 +1,14 @@
-"""Content-quality checks, shared by the admin report and `manage.py content_report`.
+"""Content-quality checks of clusters, shared by the admin report and
+`manage.py content_report`:
 
 - clusters whose record staff have not confirmed for a year ("verified on");
 - member counts that disagree with the cluster's own member list or with themselves;
-- texts present in one language and missing in the other;
-- websites that no longer answer: checked only when asked, a few at a time, with a
-  time limit per website and for the whole check, and never on the server's own
-  network.
+- cluster and report websites that no longer answer (checked by cms/websites.py).
+
+Texts missing in a language are counted for every model by cms/translation_status.py.
 """
 
 import calendar
-import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,8 +18,6 @@ from django.utils.translation import gettext as _
 
 from clusters.models import Cluster, MembershipSnapshot, Organisation, Report
 from cms.websites import WebsiteResult, check_websites
-
-logger = logging.getLogger(__name__)
 
 STALE_AFTER_MONTHS = 12
 # Organisation kinds counted against a snapshot's parts.

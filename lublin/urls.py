@@ -1,13 +1,15 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from two_factor.urls import urlpatterns as two_factor_urls
 
-from lublin.views import HomeView, healthz
+from lublin.sitemaps import SITEMAPS
+from lublin.views import HomeView, healthz, robots_txt
 
 admin.site.site_header = admin.site.site_title = "Klastry Lublin"
 # A lost second factor is reset with `manage.py two_factor_disable` (docs/deployment.md);
@@ -29,6 +31,8 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     # Language-neutral: /api/v1/…, /sitemap.xml, /robots.txt.
     path("", include("clusters.open_data_urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
 ]
 
 # /pl/… and /en/…, paths translated through the catalogue; "/" is redirected to the

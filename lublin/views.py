@@ -1,7 +1,8 @@
 from http import HTTPStatus
 
+from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
@@ -40,3 +41,17 @@ def healthz(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return JsonResponse({"status": "ok"})
+
+
+@require_safe
+def robots_txt(request):
+    # The admin is not named: robots.txt is public, and a disallowed address would
+    # reveal where DJANGO_ADMIN_PATH moved it. Its pages keep themselves out of
+    # search results with Django's own `<meta name="robots" content="NONE,NOARCHIVE">`.
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        "",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

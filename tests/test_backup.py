@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 
 from clusters.models import Cluster
 from cms.management.commands.backup_content import backed_up_models
@@ -344,3 +345,22 @@ def test_a_corrupt_backup_is_refused_naming_the_problem(tmp_path, backup_records
         call_command("restore_content", str(backup), verbosity=0)
 
     assert restorable_rows() == 0
+
+
+# A backup made before the code moved into the cms app (tests/data/before-cms/).
+
+BEFORE_CMS = Path(__file__).resolve().parent / "data" / "before-cms"
+
+
+def test_a_backup_made_before_the_cms_app_restores_with_identical_exports():
+    call_command("restore_content", str(BEFORE_CMS / "backup.json"), verbosity=0)
+
+    exports = json.loads((BEFORE_CMS / "exports.json").read_text("utf-8"))
+    visitor = Client(HTTP_HOST="127.0.0.1")
+    for path, body in exports.items():
+        assert visitor.get(path).content.decode() == body, path
+    backed_up = json.loads((BEFORE_CMS / "backup.json").read_text("utf-8"))
+    history = [r for r in backed_up if r["model"] == "clusters.historicalcluster"]
+    restored = Cluster.objects.get(key="klaster-ict").history.all()
+    assert len(restored) == len(history) > 1
+    assert restored[0].name_en == "ICT Cluster of Eastern Poland"
