@@ -14,6 +14,8 @@ The cluster list exports what it shows, filters and search applied, through
 """
 
 import contextlib
+import os
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -57,9 +59,22 @@ UPLOAD_LIFETIME_SECONDS = 6 * 60 * 60
 
 def upload_folder() -> Path:
     """The host's temporary folder for uploads awaiting confirmation, this import's
-    files only, so that the abandoned ones can be found."""
-    folder = Path(tempfile.gettempdir()) / "lublin-yearly-figures"
+    files only, so that the abandoned ones can be found.
+
+    It must be this user's own, closed to others: on a shared host another user could
+    otherwise create it first and swap a previewed upload.
+    """
+    folder = Path(tempfile.gettempdir()) / f"lublin-yearly-figures-{os.getuid()}"
     folder.mkdir(mode=0o700, exist_ok=True)
+    status = folder.lstat()
+    if not (
+        stat.S_ISDIR(status.st_mode)
+        and status.st_uid == os.getuid()
+        and stat.S_IMODE(status.st_mode) == 0o700
+    ):
+        raise PermissionError(
+            f"{folder} must be a folder of this user's, closed to others (mode 700)."
+        )
     return folder
 
 

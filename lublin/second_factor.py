@@ -1,7 +1,7 @@
 """The second factor that publishers and superusers must use to reach the admin.
 
 Everyone may set one up (django-two-factor-auth's pages, under the admin's path);
-those who can publish or do anything are sent to set one up before any admin page
+those who can publish, manage accounts or do anything are sent to set one up before any admin page
 works, and, once they have one, to sign in with its code.
 """
 
@@ -11,9 +11,11 @@ from two_factor.utils import default_device
 
 
 def needs_second_factor(user) -> bool:
-    """Superusers, and staff with any `publish_*` permission (PublishableAdmin)."""
+    """Superusers, staff with any `publish_*` permission (PublishableAdmin), and staff
+    who may manage accounts, groups or permissions (and so make themselves either)."""
     return user.is_superuser or any(
-        permission.split(".", 1)[1].startswith("publish_")
+        permission.startswith("auth.")
+        or permission.split(".", 1)[1].startswith("publish_")
         for permission in user.get_all_permissions()
     )
 

@@ -185,6 +185,24 @@ def test_only_connections_opened_for_a_request_limit_their_statements(
     assert postgresql_wrapper().get_connection_params().get("options") == options
 
 
+def test_a_statement_the_server_cancels_leaves_the_connection_usable():
+    try:
+        connection = postgresql_base.Connection.connect(
+            PG_ADMIN, connect_timeout=5, options="-c statement_timeout=200"
+        )
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL does not answer: {error}")
+        pytest.skip(f"PostgreSQL does not answer: {error}")
+    connection.answer_timeout = 5
+    with pytest.raises(psycopg.errors.QueryCanceled):
+        connection.execute("SELECT pg_sleep(2)")
+    assert not connection.closed
+    connection.rollback()
+    assert connection.execute("SELECT 1").fetchone() == (1,)
+    connection.close()
+
+
 # The outage, end to end.
 
 
@@ -229,6 +247,25 @@ def outage_database():
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+def server_env(proxy: TcpProxy, database: str, tmp_path) -> dict[str, str]:
+    """gunicorn's environment: the database through `proxy`, the embedded page cache,
+    the default database timeouts."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{proxy.port}/{database}",
+        "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
+        "DJANGO_PAGE_CACHE": "1",
+    }
+    for name in (
+        "REDIS_URL",
+        "DJANGO_DATABASE_CONNECT_TIMEOUT",
+        "DJANGO_DATABASE_STATEMENT_TIMEOUT",
+    ):
+        env.pop(name, None)
+    return env
+
+
 def test_while_the_database_is_unreachable_cached_pages_are_served_and_the_rest_is_503(
     outage_database, tmp_path
 ):
@@ -239,15 +276,7 @@ def test_while_the_database_is_unreachable_cached_pages_are_served_and_the_rest_
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
     with TcpProxy(("127.0.0.1", 5432)) as proxy:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{proxy.port}/{outage_database}",
-            "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
-            "DJANGO_PAGE_CACHE": "1",
-        }
-        env.pop("REDIS_URL", None)
-        server = Gunicorn(env)
+        server = Gunicorn(server_env(proxy, outage_database, tmp_path))
         try:
             port = server.port
             cached = ["/pl/klastry/", "/pl/klastry/klaster-testowy/", "/en/highlands/"]
@@ -318,20 +347,7 @@ def test_a_hung_database_gives_503_within_seconds_and_cached_pages_are_still_ser
 ):
     opener = urllib.request.build_opener()
     with TcpProxy(("127.0.0.1", 5432)) as proxy:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{proxy.port}/{outage_database}",
-            "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
-            "DJANGO_PAGE_CACHE": "1",
-        }
-        for name in (
-            "REDIS_URL",
-            "DJANGO_DATABASE_CONNECT_TIMEOUT",
-            "DJANGO_DATABASE_STATEMENT_TIMEOUT",
-        ):
-            env.pop(name, None)
-        server = Gunicorn(env)
+        server = Gunicorn(server_env(proxy, outage_database, tmp_path))
         try:
             port = server.port
             cached, uncached = "/pl/klastry/", "/en/clusters/test-cluster/"

@@ -6,7 +6,7 @@ from base64 import b32decode
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -65,13 +65,23 @@ def superuser(db) -> User:
 
 
 @pytest.fixture
+def account_manager(db) -> User:
+    """Staff who may change accounts, and so could make themselves a superuser."""
+    user = User.objects.create_user("kadry", password=PASSWORD, is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="change_user"))
+    return user
+
+
+@pytest.fixture
 def publisher_without_app(publisher) -> User:
     TOTPDevice.objects.filter(user=publisher).delete()
     del publisher.otp_device
     return publisher
 
 
-@pytest.mark.parametrize("role", ["publisher_without_app", "superuser"])
+@pytest.mark.parametrize(
+    "role", ["publisher_without_app", "superuser", "account_manager"]
+)
 def test_publishers_and_superusers_set_up_the_second_factor_before_any_admin_page(
     client, request, role
 ):
@@ -200,7 +210,15 @@ def test_second_factor_pages_are_polish_admin_pages_without_inline_code(
 
 
 @pytest.mark.parametrize(
-    "password", ["aaaaaaaaaaaa", "ed2ed2ed2ed2", "abcdefghijkl", "jkowalski2024"]
+    "password",
+    [
+        "aaaaaaaaaaaa",
+        "ed2ed2ed2ed2",
+        "abcdefghijkl",
+        "jkowalski2024",
+        "Lublin2024!!",
+        "Klastry2025!!",
+    ],
 )
 def test_weak_passwords_are_refused_in_polish(password):
     user = User(username="jkowalski", first_name="Jan", last_name="Kowalski")

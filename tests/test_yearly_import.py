@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from clusters.admin_import import upload_folder
 from clusters.models import MembershipSnapshot
 from clusters.resources import REQUIRED_COLUMNS
 from tests.admin_forms import form_values
@@ -630,21 +631,30 @@ def test_a_tampered_confirmation_goes_back_to_the_import_page(staff, ict, case):
     assert MembershipSnapshot.objects.count() == 1
 
 
-def waiting_uploads(tmp_path) -> list[str]:
-    return sorted(path.name for path in (tmp_path / "lublin-yearly-figures").iterdir())
+def waiting_uploads() -> list[str]:
+    return sorted(path.name for path in upload_folder().iterdir())
 
 
-def test_uploads_never_confirmed_are_removed_hours_later(staff, ict, tmp_path):
+def test_uploads_never_confirmed_are_removed_hours_later(staff, ict):
     row = [["lublin-ict", 2024, 30, 25, 0, 0]]
     upload(staff, row, columns=COLUMNS[:6])
-    [abandoned] = waiting_uploads(tmp_path)
+    [abandoned] = waiting_uploads()
     seven_hours_ago = time.time() - 7 * 60 * 60
-    os.utime(tmp_path / "lublin-yearly-figures" / abandoned, (seven_hours_ago,) * 2)
+    os.utime(upload_folder() / abandoned, (seven_hours_ago,) * 2)
 
     preview = upload(staff, row, columns=COLUMNS[:6])
 
-    [waiting] = waiting_uploads(tmp_path)
+    [waiting] = waiting_uploads()
     assert waiting != abandoned
     confirm(staff, preview)
-    assert waiting_uploads(tmp_path) == []
+    assert waiting_uploads() == []
     assert ict.snapshots.filter(year=2024).exists()
+
+
+def test_an_upload_folder_others_could_write_to_is_refused(tmp_path):
+    folder = tmp_path / f"lublin-yearly-figures-{os.getuid()}"
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)  # made first by someone else, open to all
+
+    with pytest.raises(PermissionError, match="closed to others"):
+        upload_folder()

@@ -36,10 +36,13 @@ class Connection(psycopg.Connection):
             timeout = self.answer_timeout
         try:
             return super().wait(gen, *args, timeout=timeout, **kwargs)
-        except psycopg.OperationalError:
-            # Given up (or lost) halfway through an exchange: an answer may still
-            # arrive out of turn, so nothing may use this connection again.
-            self.close()
+        except psycopg.OperationalError as error:
+            if error.sqlstate is None:
+                # Given up (or lost) halfway through an exchange: an answer may still
+                # arrive out of turn, so nothing may use this connection again. An
+                # error the server answered with (its statement timeout, say) leaves
+                # the connection usable.
+                self.close()
             raise
 
 
