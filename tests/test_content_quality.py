@@ -7,6 +7,7 @@ reach as though it were on the internet; a connection off this machine fails the
 
 import contextlib
 import ipaddress
+import os
 import re
 import shutil
 import socket
@@ -212,6 +213,9 @@ def tls_site(fake_site, monkeypatch, tmp_path):
     """The fake site over TLS, with a certificate for site.example only, from a
     certificate authority the check is made to trust."""
     if not shutil.which("openssl"):
+        # CI machines have it: there a missing openssl fails rather than skips.
+        if os.environ.get("CI") == "true":
+            pytest.fail("needs the openssl command")
         pytest.skip("needs the openssl command")
 
     def openssl(*args: str) -> None:
