@@ -6,14 +6,19 @@ INSTALLED_APPS): the history tables then record `name_pl` and `name_en`. Declari
 `HistoricalRecords()` on a translated model instead makes its saves fail.
 """
 
+import dataclasses
 from difflib import SequenceMatcher
 
 from django.apps import apps
+from django.template.defaultfilters import yesno
+from django.utils import formats, timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator, capfirst
 from modeltranslation.translator import NotRegistered, translator
 from simple_history import register
 from simple_history.template_utils import HistoricalRecordContextHelper
+from simple_history.utils import get_m2m_reverse_field_name
 
 
 def register_models(*model_names: str, app_label: str, **options) -> None:
@@ -79,13 +84,43 @@ def unchanged(words: list[str], index: int, count: int) -> str:
     return " ".join([*head, "…", *tail])
 
 
+def shown(field, value) -> str:
+    """A field's value as staff read it: yes/no, a choice's label, names for records,
+    a date in the local time and the user's language, "—" for nothing."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if field.many_to_many:
+        target = get_m2m_reverse_field_name(field)
+        return ", ".join(str(row[target]) for row in value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return yesno(value)
+    if hasattr(value, "tzinfo") and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return Truncator(formats.localize(value)).chars(100)
+
+
 class WordDiffContextHelper(HistoricalRecordContextHelper):
-    """Adds `diff` (see word_diff) to each change of two texts."""
+    """Shows each change's values as staff read them (`shown`), and adds `diff` (see
+    word_diff) to each change of two texts."""
+
+    def format_delta_change(self, change):
+        field = self.model._meta.get_field(change.field)
+        return dataclasses.replace(
+            change,
+            field=capfirst(field.verbose_name),
+            old=shown(field, change.old),
+            new=shown(field, change.new),
+        )
 
     def context_for_delta_changes(self, delta) -> list[dict]:
         context = super().context_for_delta_changes(delta)
         for change, entry in zip(delta.changes, context, strict=True):
             values = (change.old, change.new)
-            if all(value is None or isinstance(value, str) for value in values):
+            is_text = not self.model._meta.get_field(change.field).choices
+            if is_text and all(
+                value is None or isinstance(value, str) for value in values
+            ):
                 entry["diff"] = word_diff(change.old or "", change.new or "")
         return context

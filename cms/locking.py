@@ -16,12 +16,12 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.db.models import F, Model
-from django.template.defaultfilters import yesno
 from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from simple_history.models import to_historic
-from simple_history.utils import get_m2m_reverse_field_name
+
+from cms.history import shown
 
 VERSION = "version"
 
@@ -155,21 +155,6 @@ def inline_change(model, parent: Model, since) -> str:
         "rows": capfirst(model._meta.verbose_name_plural),
         "changes": "; ".join(described),
     }
-
-
-def shown(field, value) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if field.many_to_many:
-        target = get_m2m_reverse_field_name(field)
-        return ", ".join(str(row[target]) for row in value)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return yesno(value)
-    if hasattr(value, "tzinfo") and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return Truncator(formats.localize(value)).chars(100)
 
 
 class OptimisticLockingMixin:

@@ -1,5 +1,6 @@
 """The cluster content model: integrity in the database, the admin and its history."""
 
+import html
 import re
 from http import HTTPStatus
 
@@ -17,7 +18,7 @@ from clusters.models import Cluster, MembershipSnapshot
 from cms.history import word_diff
 from cms.search import normalise
 from tests.admin_forms import form_values
-from tests.factories import make_cluster, make_coordinator, make_snapshot
+from tests.factories import make_cluster, make_coordinator, make_highland, make_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -151,6 +152,29 @@ def test_history_shows_a_long_text_change_as_the_words_removed_and_added(
     assert "word291 " not in content
     assert "chars]" not in content
     assert ">None<" not in content
+
+
+def test_history_shows_values_as_staff_read_them_in_polish(client, publisher):
+    highland = make_highland(name_pl="Wyżyna IT")
+    cluster = make_cluster(is_published=False)
+    cluster.is_published = True
+    cluster.status = "inactive"
+    cluster.save()
+    cluster.highlands.add(highland)
+    cluster.save()
+    client.force_login(publisher)
+
+    page = client.get(
+        reverse("admin:clusters_cluster_history", args=[cluster.pk]),
+        HTTP_ACCEPT_LANGUAGE="pl",
+    ).content.decode()
+
+    changes = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert "Opublikowany: nie → tak" in changes
+    assert "Status: aktywny → nieaktywny" in changes
+    assert "Wyżyny: — → Wyżyna IT" in changes
+    for python in ("False", "True", "[]", "None", "active"):
+        assert python not in changes.split(), python
 
 
 def test_word_diff_keeps_short_unchanged_runs_and_cuts_long_ones():
