@@ -16,7 +16,7 @@ class ClustersConfig(content_apps.ContentAppConfig):
 
     def ready(self):
         from clusters.models import CURRENT_FIGURES
-        from cms import history
+        from cms import history, revisions
 
         history.register_models(
             "Coordinator",
@@ -36,3 +36,9 @@ class ClustersConfig(content_apps.ContentAppConfig):
             # Derived from other rows, and recomputed on every save.
             excluded_fields=["search_name", "search_text", *CURRENT_FIGURES],
         )
+        revisions.register(
+            "Cluster",
+            app_label=self.label,
+            children=("snapshots", "items", "projects", "membership_set"),
+        )
+        revisions.register("Page", app_label=self.label)

@@ -17,6 +17,7 @@ from cms import translation_status
 from cms.history import WordDiffContextHelper
 from cms.locking import OptimisticLockingMixin
 from cms.preview import PreviewAdminMixin
+from cms.revision_admin import RevisionAdminMixin
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
@@ -155,15 +156,16 @@ def keep_publication_state(obj) -> None:
         setattr(obj, name, value)
 
 
-class PublishableAdmin(PreviewAdminMixin, ContentAdmin):
+class RevisionedAdmin(RevisionAdminMixin, ContentAdmin):
+    """Edits are drafts until someone with the model's publish permission publishes
+    them (cms/revision_admin.py)."""
+
+
+class PublishableAdmin(PreviewAdminMixin, RevisionedAdmin):
     """Only users with the model's publish permission may publish, unpublish or
     schedule, by whatever route a record is saved: the fields are read-only for
     them, and every save keeps the stored state (a revert to an older version too).
     """
-
-    def has_publish_permission(self, request):
-        opts = self.opts
-        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

@@ -24,6 +24,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cms import revisions
 from cms.translation_status import LANGUAGE_CODES
 
 
@@ -157,12 +158,28 @@ class PreviewAdminMixin:
             raise Http404
         if not self.has_view_permission(request):
             raise PermissionDenied
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404
-        if not self.has_view_permission(request, obj):
-            raise PermissionDenied
+        pk = unquote(object_id)
+        with revisions.sandbox(self.model):
+            # The draft, written into the tables for as long as it takes to render.
+            draft = revisions.draft_of(self.model, pk)
+            if draft is not None:
+                revisions.restore(self.model, draft.content)
+            obj = self.get_object(request, pk)
+            if obj is None:
+                raise Http404
+            if not self.has_view_permission(request, obj):
+                raise PermissionDenied
+            return self._preview(request, obj, language, draft)
+
+    def _preview(self, request, obj, language, draft):
         is_public, state = publication_state(obj)
+        if draft is not None:
+            state = gettext("Draft saved on %(saved)s: visitors do not see it yet.") % {
+                "saved": date_format(
+                    timezone.localtime(draft.created_at), "DATETIME_FORMAT"
+                )
+            }
+            is_public = False
         other = [
             link for link in self.preview_links(obj.pk) if link["code"] != language
         ]

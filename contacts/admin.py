@@ -1,12 +1,12 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationTabularInline
 
-from cms.admin import ContentAdmin, MissingTranslationFilter
+from cms.admin import ContentAdmin, MissingTranslationFilter, RevisionedAdmin
 from contacts.models import AccessibilityStatement, Team, TeamMember, Unit
 
 
 @admin.register(Unit)
-class UnitAdmin(ContentAdmin):
+class UnitAdmin(RevisionedAdmin):
     list_display = ["__str__", "translation_status"]
     search_fields = ["key", "name"]
 
@@ -17,7 +17,7 @@ class TeamMemberInline(TranslationTabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(ContentAdmin):
+class TeamAdmin(RevisionedAdmin):
     list_display = ["__str__", "unit", "translation_status"]
     list_filter = [MissingTranslationFilter]
     search_fields = ["key", "name"]
@@ -32,7 +32,7 @@ class TeamMemberAdmin(ContentAdmin):
 
 
 @admin.register(AccessibilityStatement)
-class AccessibilityStatementAdmin(ContentAdmin):
+class AccessibilityStatementAdmin(RevisionedAdmin):
     list_display = [
         "__str__",
         "status",

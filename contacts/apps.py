@@ -8,8 +8,11 @@ class ContactsConfig(content_apps.ContentAppConfig):
     verbose_name = _("Contacts and pages")
 
     def ready(self):
-        from cms import history
+        from cms import history, revisions
 
         history.register_models(
             "Unit", "Team", "TeamMember", "AccessibilityStatement", app_label=self.label
         )
+        revisions.register("Unit", app_label=self.label)
+        revisions.register("Team", app_label=self.label, children=("members",))
+        revisions.register("AccessibilityStatement", app_label=self.label)

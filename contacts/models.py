@@ -14,6 +14,7 @@ class Unit(Keyed, Versioned):
         ordering = ["key"]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
+        permissions = [("publish_unit", _("Can publish units"))]
 
     def __str__(self):
         return self.name or self.key
@@ -34,6 +35,7 @@ class Team(Keyed, Versioned):
         ordering = ["key"]
         verbose_name = _("team")
         verbose_name_plural = _("teams")
+        permissions = [("publish_team", _("Can publish teams"))]
 
     def __str__(self):
         return self.name or self.key
@@ -132,6 +134,12 @@ class AccessibilityStatement(Keyed, Versioned):
     class Meta:
         verbose_name = _("accessibility statement")
         verbose_name_plural = _("accessibility statements")
+        permissions = [
+            (
+                "publish_accessibilitystatement",
+                _("Can publish accessibility statements"),
+            )
+        ]
 
     def __str__(self):
         return self.site_name or self.key

@@ -8,8 +8,9 @@ class EcosystemsConfig(content_apps.ContentAppConfig):
     verbose_name = _("Lublin Economic Highlands")
 
     def ready(self):
-        from cms import history
+        from cms import history, revisions
 
         history.register_models(
             "Highland", app_label=self.label, m2m_fields=["cooperates_with"]
         )
+        revisions.register("Highland", app_label=self.label)

@@ -1,0 +1,91 @@
+"""Revisions: every saved state of a record, whole (cms/revisions.py)."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RevisionQuerySet(models.QuerySet):
+    def of(self, model, pk):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id=str(pk)
+        )
+
+    def drafts(self):
+        return self.filter(published_at__isnull=True)
+
+    def waiting(self):
+        """Drafts submitted for review and not sent back since."""
+        return self.drafts().filter(submitted_at__isnull=False)
+
+
+class Revision(models.Model):
+    """One saved state of a record: its fields in every language, its many-to-many
+    relations and the rows it owns (`content`, see cms/revisions.py), with who saved
+    it, when and why. The live tables hold what visitors see; a revision newer than
+    the one published last is the record's draft."""
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("content type"), on_delete=models.CASCADE
+    )
+    object_id = models.CharField(_("record id"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=300)
+    content = models.JSONField(_("content"), encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("saved at"), db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted for review at"), null=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField(_("sent back at"), null=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent back by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    return_comment = models.TextField(_("why it was sent back"), blank=True)
+    go_live_at = models.DateTimeField(_("to be published at"), null=True)
+    published_at = models.DateTimeField(_("published at"), null=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id", "-created_at"],
+                name="revision_of_record",
+            )
+        ]
+
+    def __str__(self):
+        return self.object_repr
+
+    @property
+    def model(self):
+        return self.content_type.model_class()

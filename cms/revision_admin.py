@@ -1,0 +1,196 @@
+"""Drafts in the admin: the change form of a revisioned record (cms/revisions.py).
+
+Opening a record shows its latest draft. Saving makes one revision, or none when
+nothing changed. Whoever holds the model's publish permission publishes with
+"Save" (or keeps a draft with "Save as draft"); everyone else's save is a draft:
+the form is saved in `revisions.sandbox()`, the result stored as a revision, and the
+tables visitors read are left as they were.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from cms import revisions
+from cms.publishing import Publishable
+
+SAVE_DRAFT = "_save_draft"
+COMMENT = "_revision_comment"
+
+
+@dataclass
+class Edit:
+    """What one change-form request did, kept on the request."""
+
+    publishing: bool
+    saved: object = None  # the record as saved, draft values included
+    content: dict | None = None
+    changed: bool = False
+    logged: list = field(default_factory=list)
+
+
+def user_name(user) -> str:
+    if user is None:
+        return _("Someone")
+    return user.get_full_name() or user.get_username()
+
+
+def local_time(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+class RevisionAdminMixin:
+    """For the admin of a model registered with `cms.revisions.register`."""
+
+    change_form_template = "admin/cms/revision_change_form.html"
+
+    def has_publish_permission(self, request) -> bool:
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+    def has_delete_permission(self, request, obj=None):
+        # A deletion is public at once: it is a publisher's decision.
+        return super().has_delete_permission(
+            request, obj
+        ) and self.has_publish_permission(request)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history's revert writes the tables: a way around drafts.
+        if request.method == "POST" and not self.has_publish_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is None:
+            return self._add_view(request, form_url, extra_context)
+        pk = unquote(object_id)
+        obj = self.model._base_manager.filter(pk=pk).first()
+        if obj is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        revisions.ensure_live_revision(obj)
+        edit = Edit(
+            publishing=request.method == "POST"
+            and self.has_publish_permission(request)
+            and SAVE_DRAFT not in request.POST
+        )
+        request.cms_edit = edit
+        using = router.db_for_write(self.model)
+        with transaction.atomic(using=using):
+            draft = revisions.draft_of(self.model, pk)
+            if draft is not None:
+                revisions.restore(self.model, draft.content)
+            context = {
+                **(extra_context or {}),
+                **self.revision_context(request, pk, draft),
+            }
+            response = super().changeform_view(request, object_id, form_url, context)
+            if hasattr(response, "render"):
+                # Rendered here, while the draft is in the tables.
+                response.render()
+            if not (edit.publishing and edit.changed):
+                transaction.set_rollback(True, using=using)
+        if edit.content is not None and not edit.publishing and edit.changed:
+            self._keep_draft(request, edit)
+        return response
+
+    def _add_view(self, request, form_url, extra_context):
+        # A new record is stored at once (a new publishable record unpublished, unless
+        # its author may publish): a revision needs a record to belong to.
+        edit = Edit(publishing=self.has_publish_permission(request))
+        request.cms_edit = edit
+        response = super().changeform_view(request, None, form_url, extra_context)
+        if edit.content is not None and not edit.publishing:
+            self._keep_draft(request, edit)
+        return response
+
+    def has_add_permission(self, request):
+        # A new record of a model without a publication state is public at once.
+        return super().has_add_permission(request) and (
+            issubclass(self.model, Publishable) or self.has_publish_permission(request)
+        )
+
+    def _keep_draft(self, request, edit: Edit) -> None:
+        revisions.create(
+            edit.saved,
+            edit.content,
+            request.user,
+            published=False,
+            comment=request.POST.get(COMMENT, "").strip(),
+        )
+        for method, args in edit.logged:
+            method(*args)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        edit = getattr(request, "cms_edit", None)
+        if edit is None:
+            return
+        obj = edit.saved = form.instance
+        edit.content = revisions.snapshot(obj)
+        edit.changed = revisions.differs_from_latest(obj, edit.content)
+        if edit.publishing and edit.changed:
+            revisions.create(
+                obj,
+                edit.content,
+                request.user,
+                published=True,
+                comment=request.POST.get(COMMENT, "").strip(),
+            )
+
+    def log_change(self, request, obj, message):
+        edit = getattr(request, "cms_edit", None)
+        if edit is not None and not edit.publishing:
+            # The admin logs inside the rolled-back transaction: logged once the
+            # draft is kept.
+            edit.logged.append((super().log_change, (request, obj, message)))
+            return None
+        return super().log_change(request, obj, message)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        edit = getattr(request, "cms_edit", None)
+        if edit is not None and edit.content is not None and level == messages.SUCCESS:
+            if not edit.changed:
+                message, level = (
+                    _("Nothing was changed, so nothing was saved."),
+                    (messages.INFO),
+                )
+            elif not edit.publishing:
+                message = _(
+                    "Draft saved: visitors still see the published version. "
+                    "Preview it, then submit it for review."
+                )
+        return super().message_user(request, message, level, *args, **kwargs)
+
+    def response_change(self, request, obj):
+        if SAVE_DRAFT in request.POST:
+            # A publisher's draft stays open, as after "Save and continue editing".
+            request.POST = request.POST.copy()
+            request.POST["_continue"] = "1"
+        return super().response_change(request, obj)
+
+    def revision_context(self, request, pk, draft) -> dict:
+        live = revisions.live_of(self.model, pk)
+        return {
+            "draft": draft,
+            "draft_author": draft and user_name(draft.created_by),
+            "draft_saved": draft and local_time(draft.created_at),
+            "live_since": live and local_time(live.published_at),
+            "may_publish": self.has_publish_permission(request),
+            "save_draft_name": SAVE_DRAFT,
+            "comment_name": COMMENT,
+        }
+
+    def delete_model(self, request, obj):
+        # The revision kept lets a publisher restore the record.
+        revisions.ensure_live_revision(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            revisions.ensure_live_revision(obj)
+        super().delete_queryset(request, queryset)

@@ -1,0 +1,238 @@
+"""Revisions of whole records, Wagtail's model on Django's own parts.
+
+A revision (`cms.models.Revision`) stores a record as one unit: its editable fields
+in every language (the per-language columns django-modeltranslation adds; never the
+bare column, which only mirrors the active language), its many-to-many relations and
+the rows it owns (a cluster's snapshots, list items, projects and members), each row
+whole. The live tables hold what visitors see. A revision saved after the last
+published one is the record's draft: it lives only in its revision until a publisher
+publishes it, when `restore` writes it to the tables.
+
+Staff edit a draft in the ordinary admin form: `sandbox()` writes the draft into the
+tables inside a transaction that is always rolled back, the admin renders or saves
+the form there, the saved state is read back with `snapshot()`, and nothing of it
+outlives the transaction. Drafts therefore never reach visitors, exports, the sitemap
+or the page cache, which all read the committed tables.
+"""
+
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.db import router, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.text import Truncator
+from modeltranslation.translator import NotRegistered, translator
+
+from cms.models import Revision
+
+VERSION = "version"
+
+
+@dataclass(frozen=True)
+class Registration:
+    children: tuple[str, ...]
+
+
+_registry: dict[type[Model], Registration] = {}
+
+
+def register(model_name: str, app_label: str, children: tuple[str, ...] = ()) -> None:
+    """Keep revisions of a model's records; `children` names the reverse relations
+    to the rows each record owns (edited inline, saved and restored with it)."""
+    _registry[apps.get_model(app_label, model_name)] = Registration(tuple(children))
+
+
+def is_revisioned(model) -> bool:
+    return model in _registry
+
+
+def revisioned_models() -> list[type[Model]]:
+    return list(_registry)
+
+
+def stored_fields(model) -> list[str]:
+    """The fields a revision keeps: what staff edit (in each language) and the
+    version; derived fields are computed again when a revision is restored."""
+    try:
+        bare = set(translator.get_options_for_model(model).fields)
+    except NotRegistered:
+        bare = set()
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if (field.editable or field.name == VERSION)
+        and not field.primary_key
+        and field.name not in bare
+    ]
+
+
+def _many_to_many(model) -> list:
+    """Many-to-many relations kept by their ids; one with rows of its own (`through`)
+    is kept as those rows, when the record owns them."""
+    return [
+        field
+        for field in model._meta.many_to_many
+        if field.remote_field.through._meta.auto_created
+    ]
+
+
+def _row(obj: Model) -> dict:
+    """One row as JSON keeps it: dates as text, many-to-many ids sorted."""
+    model = type(obj)
+    fields = stored_fields(model) + [field.name for field in _many_to_many(model)]
+    (data,) = json.loads(serializers.serialize("json", [obj], fields=fields))
+    return {
+        "pk": obj.pk,
+        "fields": {
+            name: sorted(value) if isinstance(value, list) else value
+            for name, value in data["fields"].items()
+        },
+    }
+
+
+def snapshot(obj: Model) -> dict:
+    """The record as stored now, whole: a revision's `content`."""
+    registration = _registry[type(obj)]
+    content = _row(obj)
+    content["children"] = {
+        name: [_row(child) for child in getattr(obj, name).order_by("pk").iterator()]
+        for name in registration.children
+    }
+    return content
+
+
+def compared(content: dict) -> dict:
+    """`content` as compared for changes: without the version, which every save moves
+    on, and with an empty text alike whether stored as "" or as NULL (the admin
+    saves "" where a language column was NULL)."""
+
+    def fields(row: dict) -> dict:
+        return {
+            name: "" if value is None else value
+            for name, value in row["fields"].items()
+            if name != VERSION
+        }
+
+    return {
+        "fields": fields(content),
+        "children": {
+            name: [{"pk": row["pk"], "fields": fields(row)} for row in rows]
+            for name, rows in content["children"].items()
+        },
+    }
+
+
+def _deserialized(model, row: dict):
+    (item,) = serializers.deserialize(
+        "python",
+        [{"model": model._meta.label_lower, "pk": row["pk"], "fields": row["fields"]}],
+        ignorenonexistent=True,
+        handle_forward_references=False,
+    )
+    return item
+
+
+def _save_row(model, row: dict) -> Model:
+    """Writes one stored row with an ordinary save (the model's own logic runs),
+    then its many-to-many ids that still exist."""
+    item = _deserialized(model, row)
+    obj = item.object
+    obj._state.adding = not model._base_manager.filter(pk=obj.pk).exists()
+    obj.save()
+    for name, ids in (item.m2m_data or {}).items():
+        related = model._meta.get_field(name).related_model
+        getattr(obj, name).set(related._base_manager.filter(pk__in=ids))
+    return obj
+
+
+def restore(model, content: dict) -> Model:
+    """Writes a revision to the tables: the record, its relations, and exactly the
+    rows it owned then (rows added since are deleted, rows deleted since come back
+    with their ids)."""
+    obj = _save_row(model, content)
+    for name, rows in content["children"].items():
+        relation = getattr(obj, name)
+        kept = {row["pk"] for row in rows}
+        relation.exclude(pk__in=kept).delete()
+        for row in rows:
+            _save_row(relation.model, row)
+    return obj
+
+
+def revisions_of(obj_or_model, pk=None):
+    model = obj_or_model if pk is not None else type(obj_or_model)
+    return Revision.objects.of(model, obj_or_model.pk if pk is None else pk)
+
+
+def latest(model, pk) -> Revision | None:
+    return Revision.objects.of(model, pk).first()
+
+
+def draft_of(model, pk) -> Revision | None:
+    """The record's draft: its latest revision, when that is not published."""
+    revision = latest(model, pk)
+    return revision if revision and revision.published_at is None else None
+
+
+def live_of(model, pk) -> Revision | None:
+    return Revision.objects.of(model, pk).filter(published_at__isnull=False).first()
+
+
+def differs_from_latest(obj: Model, content: dict) -> bool:
+    previous = latest(type(obj), obj.pk)
+    return previous is None or compared(previous.content) != compared(content)
+
+
+def create(
+    obj: Model, content: dict, user=None, *, published: bool, comment: str = ""
+) -> Revision:
+    """A revision of `obj` holding `content`; published: written to the tables."""
+    now = timezone.now()
+    return Revision.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        object_repr=Truncator(str(obj)).chars(300),
+        content=content,
+        created_at=now,
+        created_by=user,
+        comment=comment,
+        published_at=now if published else None,
+        published_by=user if published else None,
+    )
+
+
+def record_revision(obj: Model, user=None, *, published: bool, comment: str = ""):
+    """A new revision of `obj` as stored now, unless nothing changed since the
+    latest; returns it, or None."""
+    content = snapshot(obj)
+    if not differs_from_latest(obj, content):
+        return None
+    return create(obj, content, user, published=published, comment=comment)
+
+
+def ensure_live_revision(obj: Model) -> None:
+    """A record loaded or imported without the admin gets its first revision, the
+    state visitors see, before anything is compared with it."""
+    if not revisions_of(obj).exists():
+        revision = record_revision(obj, published=True)
+        if revision is not None:
+            Revision.objects.filter(pk=revision.pk).update(
+                created_at=getattr(obj, "updated_at", None) or revision.created_at
+            )
+
+
+@contextmanager
+def sandbox(model):
+    """A transaction that is always rolled back: what is written inside is seen by
+    the code inside, and by no one else, ever."""
+    using = router.db_for_write(model)
+    with transaction.atomic(using=using):
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True, using=using)
