@@ -163,7 +163,7 @@ class PreviewAdminMixin:
             # The draft, written into the tables for as long as it takes to render.
             draft = revisions.draft_of(self.model, pk)
             if draft is not None:
-                revisions.restore(self.model, draft.content)
+                revisions.restore(self.model, draft.content, audit=False)
             obj = self.get_object(request, pk)
             if obj is None:
                 raise Http404

@@ -28,10 +28,16 @@ class Edit:
     """What one change-form request did, kept on the request."""
 
     publishing: bool
+    draft: object = None  # the draft the form was opened on
     saved: object = None  # the record as saved, draft values included
     content: dict | None = None
     changed: bool = False
     logged: list = field(default_factory=list)
+
+    @property
+    def publishes(self) -> bool:
+        """Saved, and something to publish: a change, or the draft as it was."""
+        return self.content is not None and (self.changed or self.draft is not None)
 
 
 def user_name(user) -> str:
@@ -81,9 +87,9 @@ class RevisionAdminMixin:
         request.cms_edit = edit
         using = router.db_for_write(self.model)
         with transaction.atomic(using=using):
-            draft = revisions.draft_of(self.model, pk)
+            draft = edit.draft = revisions.draft_of(self.model, pk)
             if draft is not None:
-                revisions.restore(self.model, draft.content)
+                revisions.restore(self.model, draft.content, audit=False)
             context = {
                 **(extra_context or {}),
                 **self.revision_context(request, pk, draft),
@@ -92,7 +98,7 @@ class RevisionAdminMixin:
             if hasattr(response, "render"):
                 # Rendered here, while the draft is in the tables.
                 response.render()
-            if not (edit.publishing and edit.changed):
+            if not (edit.publishing and edit.publishes):
                 transaction.set_rollback(True, using=using)
         if edit.content is not None and not edit.publishing and edit.changed:
             self._keep_draft(request, edit)
@@ -141,6 +147,8 @@ class RevisionAdminMixin:
                 published=True,
                 comment=request.POST.get(COMMENT, "").strip(),
             )
+        elif edit.publishing and edit.draft is not None:
+            revisions.mark_published(edit.draft, request.user)
 
     def log_change(self, request, obj, message):
         edit = getattr(request, "cms_edit", None)
@@ -154,11 +162,9 @@ class RevisionAdminMixin:
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         edit = getattr(request, "cms_edit", None)
         if edit is not None and edit.content is not None and level == messages.SUCCESS:
-            if not edit.changed:
-                message, level = (
-                    _("Nothing was changed, so nothing was saved."),
-                    (messages.INFO),
-                )
+            if not (edit.publishes if edit.publishing else edit.changed):
+                message = _("Nothing was changed, so nothing was saved.")
+                level = messages.INFO
             elif not edit.publishing:
                 message = _(
                     "Draft saved: visitors still see the published version. "

@@ -137,12 +137,14 @@ def _deserialized(model, row: dict):
     return item
 
 
-def _save_row(model, row: dict) -> Model:
+def _save_row(model, row: dict, audit: bool) -> Model:
     """Writes one stored row with an ordinary save (the model's own logic runs),
     then its many-to-many ids that still exist."""
     item = _deserialized(model, row)
     obj = item.object
     obj._state.adding = not model._base_manager.filter(pk=obj.pk).exists()
+    if not audit:
+        obj.skip_history_when_saving = True
     obj.save()
     for name, ids in (item.m2m_data or {}).items():
         related = model._meta.get_field(name).related_model
@@ -150,17 +152,18 @@ def _save_row(model, row: dict) -> Model:
     return obj
 
 
-def restore(model, content: dict) -> Model:
+def restore(model, content: dict, *, audit: bool = True) -> Model:
     """Writes a revision to the tables: the record, its relations, and exactly the
     rows it owned then (rows added since are deleted, rows deleted since come back
-    with their ids)."""
-    obj = _save_row(model, content)
+    with their ids). `audit=False` leaves simple-history's log alone, for a draft
+    written into a sandbox."""
+    obj = _save_row(model, content, audit)
     for name, rows in content["children"].items():
         relation = getattr(obj, name)
         kept = {row["pk"] for row in rows}
         relation.exclude(pk__in=kept).delete()
         for row in rows:
-            _save_row(relation.model, row)
+            _save_row(relation.model, row, audit)
     return obj
 
 
@@ -204,6 +207,13 @@ def create(
         published_at=now if published else None,
         published_by=user if published else None,
     )
+
+
+def mark_published(revision: Revision, user) -> None:
+    """`revision`, just written to the tables, is what visitors see from now on."""
+    revision.published_at = timezone.now()
+    revision.published_by = user
+    revision.save(update_fields=["published_at", "published_by"])
 
 
 def record_revision(obj: Model, user=None, *, published: bool, comment: str = ""):

@@ -5,6 +5,7 @@ revision holds the whole record, inline rows included."""
 from http import HTTPStatus
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from clusters.models import Cluster
@@ -78,3 +79,123 @@ def test_a_publishers_save_publishes_one_revision(client, publisher, live_cluste
     assert live_cluster.characteristics_pl == "Nowy."
     assert Revision.objects.count() == before + 1
     assert revisions.draft_of(Cluster, live_cluster.pk) is None
+
+
+def edit_as(client, obj, edit) -> None:
+    """Opens the record's form, applies `edit` to its values, saves and continues."""
+    data = open_form(client, obj)
+    edit(data)
+    response = client.post(change_url(obj), data | {"_continue": ["1"]})
+    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:3000]
+
+
+def draft_everything(data) -> None:
+    """A text, a name and address in both languages, a figure and a list item."""
+    data["name_pl"] = ["Klaster Szkicowy"]
+    data["name_en"] = ["Draft Cluster"]
+    data["slug_pl"] = ["klaster-szkicowy"]
+    data["slug_en"] = ["draft-cluster"]
+    data["characteristics_en"] = ["Draft description."]
+    data["snapshots-0-members"] = ["777"]
+    index = int(data["items-TOTAL_FORMS"][0])
+    data["items-TOTAL_FORMS"] = [str(index + 1)]
+    data[f"items-{index}-kind"] = ["goal"]
+    data[f"items-{index}-order"] = ["1"]
+    data[f"items-{index}-text_pl"] = ["Szkicowy cel"]
+    data[f"items-{index}-text_en"] = ["Draft goal"]
+
+
+def test_a_draft_keeps_inline_rows_and_figures_out_of_the_tables(
+    client, editor, live_cluster
+):
+    client.force_login(editor)
+    edit_as(client, live_cluster, draft_everything)
+
+    assert not live_cluster.items.filter(text_en="Draft goal").exists()
+    assert live_cluster.snapshots.get().members == 10
+    draft = revisions.draft_of(Cluster, live_cluster.pk)
+    assert {row["fields"]["text_en"] for row in draft.content["children"]["items"]} == {
+        "First goal",
+        "Draft goal",
+    }
+    assert draft.content["children"]["snapshots"][0]["fields"]["members"] == 777
+    reopened = open_form(client, live_cluster)
+    assert "Draft goal" in reopened["items-0-text_en"] + reopened["items-1-text_en"]
+    assert reopened["snapshots-0-members"] == ["777"]
+
+
+PUBLIC_ADDRESSES = [
+    "/pl/",
+    "/en/",
+    "/pl/klastry/",
+    "/en/clusters/",
+    "/en/clusters/?q=Draft",
+    "/pl/klastry/?q=Szkicowy",
+    "/api/v1/clusters.json",
+    "/api/v1/clusters.csv",
+    "/api/v1/highlands.json",
+    "/sitemap.xml",
+]
+DRAFT_WORDS = [
+    "Draft Cluster",
+    "Klaster Szkicowy",
+    "draft-cluster",
+    "Draft goal",
+    "777",
+]
+
+
+def test_no_draft_content_reaches_visitors_exports_or_the_sitemap(
+    client, editor, live_cluster
+):
+    old_address = live_cluster.get_absolute_url()
+    client.force_login(editor)
+    edit_as(client, live_cluster, draft_everything)
+    visitor = Client()
+
+    for address in [*PUBLIC_ADDRESSES, old_address]:
+        response = visitor.get(address)
+        assert response.status_code == HTTPStatus.OK, address
+        body = response.content.decode()
+        assert not [word for word in DRAFT_WORDS if word in body], address
+    assert visitor.get("/en/clusters/draft-cluster/").status_code == 404
+
+
+def test_preview_shows_the_draft_in_both_languages(client, editor, live_cluster):
+    client.force_login(editor)
+    edit_as(client, live_cluster, draft_everything)
+    preview = {
+        code: client.get(
+            reverse("admin:clusters_cluster_preview", args=[live_cluster.pk, code])
+        ).content.decode()
+        for code in ("pl", "en")
+    }
+    assert "Klaster Szkicowy" in preview["pl"] and "Szkicowy cel" in preview["pl"]
+    assert "Draft Cluster" in preview["en"] and "Draft goal" in preview["en"]
+    assert "777" in preview["en"]
+    # Rendering the preview wrote nothing.
+    live_cluster.refresh_from_db()
+    assert live_cluster.name_en != "Draft Cluster"
+
+
+def test_a_publisher_publishes_the_editors_draft_by_saving_it(
+    client, editor, publisher, live_cluster
+):
+    client.force_login(editor)
+    edit_as(client, live_cluster, draft_everything)
+    client.force_login(publisher)
+    edit_as(client, live_cluster, lambda data: None)
+
+    live_cluster.refresh_from_db()
+    assert live_cluster.name_en == "Draft Cluster"
+    assert live_cluster.items.filter(text_en="Draft goal").exists()
+    assert live_cluster.snapshots.get().members == 777
+    assert revisions.draft_of(Cluster, live_cluster.pk) is None
+    assert "Draft goal" in Client().get("/en/clusters/draft-cluster/").content.decode()
+
+
+def test_editors_cannot_delete_a_live_record(client, editor, live_cluster):
+    client.force_login(editor)
+    url = reverse("admin:clusters_cluster_delete", args=[live_cluster.pk])
+    assert client.post(url, {"post": "yes"}).status_code == HTTPStatus.FORBIDDEN
+    assert Cluster.objects.filter(pk=live_cluster.pk).exists()
