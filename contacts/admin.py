@@ -1,7 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationTabularInline
 
-from cms.admin import ContentAdmin, MissingTranslationFilter, RevisionedAdmin
+from cms.admin import MissingTranslationFilter, RevisionedAdmin
 from contacts.models import AccessibilityStatement, Team, TeamMember, Unit
 
 
@@ -11,6 +11,8 @@ class UnitAdmin(RevisionedAdmin):
     search_fields = ["key", "name"]
 
 
+# Team members are edited in their team's form only: a change to one is part of the
+# team's draft, published with it.
 class TeamMemberInline(TranslationTabularInline):
     model = TeamMember
     extra = 0
@@ -22,13 +24,6 @@ class TeamAdmin(RevisionedAdmin):
     list_filter = [MissingTranslationFilter]
     search_fields = ["key", "name"]
     inlines = [TeamMemberInline]
-
-
-@admin.register(TeamMember)
-class TeamMemberAdmin(ContentAdmin):
-    list_display = ["name", "position", "phone", "team", "order"]
-    list_filter = ["team", MissingTranslationFilter]
-    search_fields = ["name", "position"]
 
 
 @admin.register(AccessibilityStatement)

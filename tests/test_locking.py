@@ -132,7 +132,6 @@ OTHER_EDITED_RECORDS = {
     "coordinator": (make_coordinator, "name_en"),
     "organisation": (make_organisation, "name"),
     "report": (make_report, "title_en"),
-    "team member": (make_team_member, "position_en"),
     "team": (lambda: make_team_member().team, "name_en"),
     "unit": (lambda: make_team_member().team.unit, "name_en"),
     "accessibility statement": (make_statement, "site_name_en"),
