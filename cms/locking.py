@@ -11,6 +11,8 @@ admin save goes through `save_model`, inline rows included, so a change to inlin
 rows alone moves the parent's version on too.
 """
 
+from types import SimpleNamespace
+
 from django import forms
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
@@ -21,6 +23,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from simple_history.models import to_historic
 
+from cms import revisions
 from cms.history import shown
 
 VERSION = "version"
@@ -75,11 +78,10 @@ def versioned(form_class: type[forms.ModelForm], inline_models) -> type:
 
 def conflict_messages(obj: Model, seen: int, inline_models=()) -> list[str]:
     """Who saved the record after version `seen`, and what changed meanwhile."""
-    records = obj.history.all()
-    latest = records.first()
-    start = records.filter(version__lte=seen).first()
-    first_after = records.filter(version__gt=seen).last()
-    user = latest and latest.history_user
+    if revisions.is_revisioned(type(obj)):
+        user, when, changes = revision_changes(obj, seen)
+    else:
+        user, when, changes = history_changes(obj, seen, inline_models)
     messages = [
         _(
             "%(user)s saved this record at %(time)s, after you opened it. Your "
@@ -90,13 +92,81 @@ def conflict_messages(obj: Model, seen: int, inline_models=()) -> list[str]:
             "user": (user.get_full_name() or user.get_username())
             if user
             else _("Someone"),
-            "time": formats.date_format(
-                timezone.localtime(latest.history_date), "DATETIME_FORMAT"
-            )
-            if latest
+            "time": formats.date_format(timezone.localtime(when), "DATETIME_FORMAT")
+            if when
             else "—",
         }
     ]
+    changes = [change for change in changes if change]
+    if changes:
+        messages += [_("Changed meanwhile:"), *changes]
+    return messages
+
+
+def revision_changes(obj: Model, seen: int):
+    """From the record's revisions, drafts included: who saved the latest, and the
+    fields and owned rows that differ from the revision the form was opened on."""
+    latest = revisions.latest(type(obj), obj.pk)
+    start = revisions.revisions_of(obj).filter(content__fields__version=seen).first()
+    if latest is None:
+        return None, None, []
+    changes = []
+    if start is not None:
+        before, after = (
+            revisions.compared(start.content),
+            revisions.compared(latest.content),
+        )
+        for name, new in after["fields"].items():
+            old = before["fields"].get(name)
+            if old != new:
+                field = obj._meta.get_field(name)
+                changes.append(field_change(field, SimpleNamespace(old=old, new=new)))
+        for name in after["children"]:
+            changes.append(
+                children_change(
+                    getattr(type(obj), name).rel.related_model,
+                    start.content["children"].get(name, []),
+                    latest.content["children"][name],
+                )
+            )
+    return latest.created_by, latest.created_at, changes
+
+
+def children_change(model, before: list[dict], after: list[dict]) -> str:
+    """The owned rows added, changed or deleted between two revisions."""
+    old = {row["pk"]: row for row in before}
+    new = {row["pk"]: row for row in after}
+    actions = [
+        *((new[pk], _("added")) for pk in new if pk not in old),
+        *(
+            (new[pk], _("changed"))
+            for pk in new
+            if pk in old
+            and revisions.compared_row(old[pk]) != revisions.compared_row(new[pk])
+        ),
+        *((old[pk], _("deleted")) for pk in old if pk not in new),
+    ]
+    if not actions:
+        return ""
+    return _("%(rows)s: %(changes)s") % {
+        "rows": capfirst(model._meta.verbose_name_plural),
+        "changes": "; ".join(
+            _("%(row)s (%(action)s)")
+            % {
+                "row": Truncator(str(revisions.as_object(model, row))).chars(60),
+                "action": action,
+            }
+            for row, action in actions
+        ),
+    }
+
+
+def history_changes(obj: Model, seen: int, inline_models):
+    """From simple-history: who saved the record last, and what changed since."""
+    records = obj.history.all()
+    latest = records.first()
+    start = records.filter(version__lte=seen).first()
+    first_after = records.filter(version__gt=seen).last()
     changes = []
     if start and latest and start != latest:
         delta = latest.diff_against(start, foreign_keys_are_objs=True)
@@ -108,10 +178,9 @@ def conflict_messages(obj: Model, seen: int, inline_models=()) -> list[str]:
             inline_change(model, obj, first_after.history_date)
             for model in inline_models
         ]
-    changes = [change for change in changes if change]
-    if changes:
-        messages += [_("Changed meanwhile:"), *changes]
-    return messages
+    if latest is None:
+        return None, None, changes
+    return latest.history_user, latest.history_date, changes
 
 
 def field_change(field, change) -> str:

@@ -106,25 +106,31 @@ def snapshot(obj: Model) -> dict:
     return content
 
 
-def compared(content: dict) -> dict:
-    """`content` as compared for changes: without the version, which every save moves
-    on, and with an empty text alike whether stored as "" or as NULL (the admin
-    saves "" where a language column was NULL)."""
-
-    def fields(row: dict) -> dict:
-        return {
-            name: "" if value is None else value
-            for name, value in row["fields"].items()
-            if name != VERSION
-        }
-
+def compared_row(row: dict) -> dict:
+    """A stored row as compared for changes: without the version, which every save
+    moves on, and with an empty text alike whether stored as "" or as NULL (the
+    admin saves "" where a language column was NULL)."""
     return {
-        "fields": fields(content),
+        name: "" if value is None else value
+        for name, value in row["fields"].items()
+        if name != VERSION
+    }
+
+
+def compared(content: dict) -> dict:
+    """`content` as compared for changes (see compared_row)."""
+    return {
+        "fields": compared_row(content),
         "children": {
-            name: [{"pk": row["pk"], "fields": fields(row)} for row in rows]
+            name: [{"pk": row["pk"], "fields": compared_row(row)} for row in rows]
             for name, rows in content["children"].items()
         },
     }
+
+
+def as_object(model, row: dict) -> Model:
+    """An unsaved instance holding a stored row's values (to name or show it)."""
+    return _deserialized(model, row).object
 
 
 def _deserialized(model, row: dict):

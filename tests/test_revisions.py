@@ -5,6 +5,7 @@ revision holds the whole record, inline rows included."""
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
 
@@ -13,6 +14,7 @@ from cms import revisions
 from cms.models import Revision
 from tests.admin_forms import form_values
 from tests.factories import make_cluster, make_item, make_snapshot
+from tests.staff_sessions import StaffClient
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +201,32 @@ def test_editors_cannot_delete_a_live_record(client, editor, live_cluster):
     url = reverse("admin:clusters_cluster_delete", args=[live_cluster.pk])
     assert client.post(url, {"post": "yes"}).status_code == HTTPStatus.FORBIDDEN
     assert Cluster.objects.filter(pk=live_cluster.pk).exists()
+
+
+def test_two_editors_on_the_same_draft_the_second_save_is_refused(
+    client, editor, live_cluster
+):
+    other = User.objects.create_user(
+        "piotr", password="unused-Password-1", is_staff=True
+    )
+    other.groups.add(Group.objects.get(name="editors"))
+    piotr = StaffClient()
+    piotr.force_login(other)
+    client.force_login(editor)
+    anna_form, piotr_form = (
+        open_form(client, live_cluster),
+        open_form(piotr, live_cluster),
+    )
+
+    anna_form["characteristics_pl"] = ["Opis Anny."]
+    assert client.post(change_url(live_cluster), anna_form).status_code == 302
+    piotr_form["characteristics_pl"] = ["Opis Piotra."]
+    refused = piotr.post(change_url(live_cluster), piotr_form)
+
+    assert refused.status_code == HTTPStatus.OK
+    page = refused.content.decode()
+    assert "editor zapisał(a) ten rekord" in page
+    assert "Charakterystyka [pl]: „Stary opis.” → „Opis Anny.”" in page
+    draft = revisions.draft_of(Cluster, live_cluster.pk)
+    assert draft.content["fields"]["characteristics_pl"] == "Opis Anny."
+    assert revisions.revisions_of(live_cluster).count() == 2
