@@ -42,6 +42,7 @@ from django.utils.http import http_date, parse_http_date_safe, urlencode
 from django.utils.translation import get_language_from_request
 
 from cms.publishing import publishable_models
+from cms.revisions import in_sandbox
 
 # Shared caches (nginx, a CDN) may serve a public response this long without asking;
 # an edit therefore shows everywhere within a minute. Browsers always revalidate.
@@ -87,8 +88,11 @@ def bump_content_version() -> None:
     The second bump matters: between the first one and the commit, another process may
     render the page from the not yet committed (old) rows under the new version.
     Call this from any write that sends no model signals (`QuerySet.update()`,
-    `bulk_create()`, raw SQL).
+    `bulk_create()`, raw SQL). A draft written into a sandbox (cms/revisions.py) is
+    rolled back: nothing changed.
     """
+    if in_sandbox():
+        return
     cache.set(_version_key(), _new_version(), timeout=None)
     transaction.on_commit(
         lambda: cache.set(_version_key(), _new_version(), timeout=None), robust=True

@@ -86,7 +86,12 @@ class RevisionAdminMixin:
         )
         request.cms_edit = edit
         using = router.db_for_write(self.model)
-        with transaction.atomic(using=using):
+        # Only a publisher's save may reach the tables, and only when it publishes.
+        with (
+            transaction.atomic(using=using)
+            if edit.publishing
+            else revisions.sandbox(self.model)
+        ):
             draft = edit.draft = revisions.draft_of(self.model, pk)
             if draft is not None:
                 revisions.restore(self.model, draft.content, audit=False)
@@ -98,7 +103,7 @@ class RevisionAdminMixin:
             if hasattr(response, "render"):
                 # Rendered here, while the draft is in the tables.
                 response.render()
-            if not (edit.publishing and edit.publishes):
+            if edit.publishing and not edit.publishes:
                 transaction.set_rollback(True, using=using)
         if edit.content is not None and not edit.publishing and edit.changed:
             self._keep_draft(request, edit)

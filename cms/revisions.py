@@ -17,6 +17,7 @@ or the page cache, which all read the committed tables.
 
 import json
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -242,13 +243,26 @@ def ensure_live_revision(obj: Model) -> None:
             )
 
 
+# Set while a sandbox is open: its writes change nothing anyone else will see, so
+# they must not make the cached public pages stale either (cms/caching.py).
+_in_sandbox: ContextVar[bool] = ContextVar("in_revision_sandbox", default=False)
+
+
+def in_sandbox() -> bool:
+    return _in_sandbox.get()
+
+
 @contextmanager
 def sandbox(model):
     """A transaction that is always rolled back: what is written inside is seen by
     the code inside, and by no one else, ever."""
     using = router.db_for_write(model)
-    with transaction.atomic(using=using):
-        try:
-            yield
-        finally:
-            transaction.set_rollback(True, using=using)
+    token = _in_sandbox.set(True)
+    try:
+        with transaction.atomic(using=using):
+            try:
+                yield
+            finally:
+                transaction.set_rollback(True, using=using)
+    finally:
+        _in_sandbox.reset(token)

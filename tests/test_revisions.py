@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from clusters.models import Cluster
 from cms import revisions
+from cms.caching import content_version
 from cms.models import Revision
 from tests.admin_forms import form_values
 from tests.factories import make_cluster, make_item, make_snapshot
@@ -230,3 +231,15 @@ def test_two_editors_on_the_same_draft_the_second_save_is_refused(
     draft = revisions.draft_of(Cluster, live_cluster.pk)
     assert draft.content["fields"]["characteristics_pl"] == "Opis Anny."
     assert revisions.revisions_of(live_cluster).count() == 2
+
+
+def test_drafts_leave_the_cached_public_pages_valid(client, editor, live_cluster):
+    client.force_login(editor)
+    edit_as(client, live_cluster, draft_everything)
+    version = content_version()
+
+    open_form(client, live_cluster)
+    client.get(reverse("admin:clusters_cluster_preview", args=[live_cluster.pk, "en"]))
+    edit_as(client, live_cluster, lambda data: data.update(website=["https://a.pl"]))
+
+    assert content_version() == version
