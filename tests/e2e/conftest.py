@@ -67,6 +67,7 @@ CHROMIUM_ARGS = [
 ]
 STARTER_FIXTURES = ["ecosystems", "clusters", "contacts"]
 STAFF_GROUPS_MIGRATION = ("clusters", "0002_staff_groups")
+PUBLISH_GRANTS_MIGRATION = ("contacts", "0003_publish_permissions")
 
 
 def chromium_executable() -> str | None:
@@ -120,11 +121,14 @@ class StarterSite:
         if not (name.startswith("test_") or "mode=memory" in name):
             raise RuntimeError(f"Refusing to empty {name!r}: not a test database.")
         call_command("flush", interactive=False, verbosity=0)
-        # The staff groups come from a data migration, which a flush empties: run it
-        # again, with the models as they were then.
+        # The staff groups come from data migrations, which a flush empties: run
+        # them again, with the models as they were then.
         migration = importlib.import_module("clusters.migrations.0002_staff_groups")
         state = MigrationLoader(connection).project_state(STAFF_GROUPS_MIGRATION)
         migration.create_groups(state.apps, None)
+        grants = importlib.import_module("contacts.migrations.0003_publish_permissions")
+        state = MigrationLoader(connection).project_state(PUBLISH_GRANTS_MIGRATION)
+        grants.grant_to_publishers(state.apps, None)
         if with_content:
             call_command("loaddata", *STARTER_FIXTURES, verbosity=0)
             self.users = {

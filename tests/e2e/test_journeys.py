@@ -95,7 +95,9 @@ def test_visitor_narrows_the_directory_with_the_keyboard_and_switches_language(p
     expect(page.locator("h1")).to_have_text(cluster.name_en)
 
 
-def test_editor_changes_both_languages_and_cannot_delete(new_context, editable_site):
+def test_editors_changes_in_both_languages_are_a_draft_and_they_cannot_delete(
+    new_context, editable_site
+):
     cluster = Cluster.objects.get(key="lubelski-klaster-biotechnologiczny")
     texts = {
         "pl": "Klaster łączy uczelnie i firmy biotechnologiczne Lublina.",
@@ -114,18 +116,18 @@ def test_editor_changes_both_languages_and_cannot_delete(new_context, editable_s
     for language in LANGUAGES:
         editor.locator(f"li[aria-controls='tab_id_characteristics_{language}']").click()
         editor.locator(f"#id_characteristics_{language}").fill(texts[language])
-    editor.locator("input[name='_save']").click()
-    expect(editor.locator(".messagelist .success")).to_be_visible()
+    editor.locator("input[name='_continue']").click()
+    expect(editor.locator(".messagelist")).to_contain_text("Zapisano szkic")
+    expect(editor.locator(".revision-banner")).to_contain_text("Szkic")
+    expect(editor.locator("#id_characteristics_pl")).to_have_value(texts["pl"])
 
     for language in LANGUAGES:
         visitor.goto(cluster_url(cluster, language))
-        expect(visitor.locator("main")).to_contain_text(texts[language])
-
-    editor.goto(reverse("admin:clusters_cluster_history", args=[cluster.pk]))
-    latest = editor.locator("#change-history tbody tr").first
-    expect(latest).to_contain_text("editor")
-    for language in LANGUAGES:
-        expect(latest).to_contain_text(texts[language])
+        expect(visitor.locator("main")).not_to_contain_text(texts[language])
+        editor.goto(
+            reverse("admin:clusters_cluster_preview", args=[cluster.pk, language])
+        )
+        expect(editor.locator("main")).to_contain_text(texts[language])
 
     response = editor.goto(reverse("admin:clusters_cluster_delete", args=[cluster.pk]))
     assert response.status == HTTPStatus.FORBIDDEN
