@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cms import revisions
+from cms.publishing import Publishable
 from cms.translation_status import LANGUAGE_CODES
 
 
@@ -52,6 +53,8 @@ def unpublished(public_queryset, pk):
 def publication_state(obj: Model) -> tuple[bool, str]:
     """Whether visitors see the record now, and a sentence saying so."""
     now = timezone.now()
+    if not isinstance(obj, Publishable):
+        return True, gettext("Published: visitors see this record.")
 
     def when(moment) -> str:
         return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
@@ -199,3 +202,15 @@ class PreviewAdminMixin:
         response["X-Robots-Tag"] = "noindex, nofollow"
         add_never_cache_headers(response)
         return response
+
+
+class PagePreviewAdminMixin(PreviewAdminMixin):
+    """Preview for a record always public, shown on a page of its own (the team on
+    the contact page, the accessibility statement): the page as its view renders
+    it, from the draft written into the preview's sandbox."""
+
+    def public_response(self, request, obj: Model):
+        match = resolve(self.public_path(obj))
+        request.resolver_match = match
+        response = match.func(request, *match.args, **match.kwargs)
+        return response.render() if hasattr(response, "render") else response

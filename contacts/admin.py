@@ -1,12 +1,21 @@
 from django.contrib import admin
+from django.urls import reverse
 from modeltranslation.admin import TranslationTabularInline
 
 from cms.admin import MissingTranslationFilter, RevisionedAdmin
+from cms.preview import PagePreviewAdminMixin
 from contacts.models import AccessibilityStatement, Team, TeamMember, Unit
 
 
+class ContactPageAdmin(PagePreviewAdminMixin, RevisionedAdmin):
+    """The unit and the team are shown on the contact page."""
+
+    def public_path(self, obj):
+        return reverse("contacts:team")
+
+
 @admin.register(Unit)
-class UnitAdmin(RevisionedAdmin):
+class UnitAdmin(ContactPageAdmin):
     list_display = ["__str__", "translation_status"]
     search_fields = ["key", "name"]
 
@@ -19,7 +28,7 @@ class TeamMemberInline(TranslationTabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(RevisionedAdmin):
+class TeamAdmin(ContactPageAdmin):
     list_display = ["__str__", "unit", "translation_status"]
     list_filter = [MissingTranslationFilter]
     search_fields = ["key", "name"]
@@ -27,7 +36,7 @@ class TeamAdmin(RevisionedAdmin):
 
 
 @admin.register(AccessibilityStatement)
-class AccessibilityStatementAdmin(RevisionedAdmin):
+class AccessibilityStatementAdmin(PagePreviewAdminMixin, RevisionedAdmin):
     list_display = [
         "__str__",
         "status",
@@ -35,3 +44,6 @@ class AccessibilityStatementAdmin(RevisionedAdmin):
         "reviewed_on",
         "translation_status",
     ]
+
+    def public_path(self, obj):
+        return reverse("contacts:accessibility")

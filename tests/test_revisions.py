@@ -14,7 +14,7 @@ from cms import revisions
 from cms.caching import content_version
 from cms.models import Revision
 from tests.admin_forms import form_values
-from tests.factories import make_cluster, make_item, make_snapshot
+from tests.factories import make_cluster, make_item, make_snapshot, make_team_member
 from tests.staff_sessions import StaffClient
 
 pytestmark = pytest.mark.django_db
@@ -243,3 +243,23 @@ def test_drafts_leave_the_cached_public_pages_valid(client, editor, live_cluster
     edit_as(client, live_cluster, lambda data: data.update(website=["https://a.pl"]))
 
     assert content_version() == version
+
+
+def test_a_team_members_change_is_previewed_on_the_contact_page(client, editor):
+    member = make_team_member(phone="81 466 25 05")
+    team = member.team
+    client.force_login(editor)
+
+    def new_phone(data):
+        data["members-0-phone"] = ["81 466 99 99"]
+
+    edit_as(client, team, new_phone)
+
+    assert Client().get("/pl/kontakt/").content.decode().count("81 466 99 99") == 0
+    for code in ("pl", "en"):
+        preview = client.get(
+            reverse("admin:contacts_team_preview", args=[team.pk, code])
+        ).content.decode()
+        assert "81 466 99 99" in preview
+    member.refresh_from_db()
+    assert member.phone == "81 466 25 05"
