@@ -15,7 +15,15 @@ from cms import revisions
 from cms.models import Revision
 from cms.revision_views import state_of
 from tests.admin_forms import form_values
-from tests.factories import make_cluster, make_item, make_snapshot
+from tests.factories import (
+    make_cluster,
+    make_highland,
+    make_item,
+    make_page,
+    make_snapshot,
+    make_statement,
+    make_team_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +50,7 @@ def history():
         characteristics_pl="Klaster zrzesza firmy z branży spożywczej w regionie.",
         status=Cluster.Status.ACTIVE,
         parent=parent,
+        highlands=[make_highland(name_pl="Wyżyna Stara")],
     )
     kept = make_item(cluster, text_pl="Cel zachowany", text_en="Kept goal")
     deleted = make_item(cluster, text_pl="Cel usunięty później")
@@ -58,6 +67,7 @@ def history():
     cluster.status = Cluster.Status.INACTIVE
     cluster.verified_on = datetime.date(2026, 3, 5)
     cluster.parent = None
+    cluster.highlands.add(make_highland(name_pl="Wyżyna Nowa"))
     cluster.version += 1
     cluster.save()
     parent_pk = parent.pk
@@ -203,6 +213,8 @@ def test_compare_lists_changed_fields_as_staff_read_them(admin_client, history):
     assert "aktywny</td>" in page and "nieaktywny</td>" in page
     assert "5 marca 2026" in page
     assert f"(usunięty rekord nr {history['parent_pk']})" in page
+    assert "<td>Wyżyna Stara</td>" in page
+    assert "<td>Wyżyna Stara, Wyżyna Nowa</td>" in page
     # The inline rows, under their model's name.
     assert "Pozycje listy" in page
     assert "Cel dodany później" in page.split("Dodane")[1].split("Usunięte")[0]
@@ -267,3 +279,37 @@ def test_states_of_drafts_in_review(history):
         assert state_of(earlier, live, draft) == "wcześniejszy szkic, nieopublikowany"
         draft.returned_at = timezone.now()
         assert state_of(draft, live, draft) == "zwrócona do poprawy"
+
+
+def a_team():
+    return make_team_member(name="Anna Kowalska").team
+
+
+REVISIONED = {
+    "cluster": (make_cluster, "name_pl"),
+    "Highland": (make_highland, "name_pl"),
+    "page": (make_page, "title_pl"),
+    "team": (a_team, "name_pl"),
+    "unit": (lambda: a_team().unit, "name_pl"),
+    "statement": (make_statement, "entity_pl"),
+}
+
+
+@pytest.mark.parametrize(("factory", "field"), REVISIONED.values(), ids=REVISIONED)
+def test_every_revisioned_admin_compares_and_reverts(admin_client, factory, field):
+    obj = factory()
+    revisions.ensure_live_revision(obj)
+    old = revisions.latest(type(obj), obj.pk)
+    setattr(obj, field, "Nowa nazwa")
+    obj.save()
+    revisions.record_revision(obj, published=True)
+
+    listed = admin_client.get(admin_url(obj, "revisions"), **POLISH)
+    compared = admin_client.get(admin_url(obj, "revisions_compare"), **POLISH)
+    reverted = admin_client.post(admin_url(obj, "revisions_revert", old.pk))
+
+    assert listed.status_code == HTTPStatus.OK
+    assert "Nowa nazwa" in compared.content.decode()
+    assert reverted.status_code == HTTPStatus.FOUND
+    draft = revisions.draft_of(type(obj), obj.pk)
+    assert draft.content["fields"][field] == old.content["fields"][field]
