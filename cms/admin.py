@@ -18,6 +18,7 @@ from cms.history import WordDiffContextHelper
 from cms.locking import OptimisticLockingMixin
 from cms.preview import PreviewAdminMixin
 from cms.revision_admin import RevisionAdminMixin
+from cms.revision_views import RevisionHistoryAdminMixin
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
@@ -156,9 +157,10 @@ def keep_publication_state(obj) -> None:
         setattr(obj, name, value)
 
 
-class RevisionedAdmin(RevisionAdminMixin, ContentAdmin):
+class RevisionedAdmin(RevisionHistoryAdminMixin, RevisionAdminMixin, ContentAdmin):
     """Edits are drafts until someone with the model's publish permission publishes
-    them (cms/revision_admin.py)."""
+    them (cms/revision_admin.py); old versions are compared and restored as drafts
+    (cms/revision_views.py)."""
 
 
 class PublishableAdmin(PreviewAdminMixin, RevisionedAdmin):

@@ -11,8 +11,6 @@ admin save goes through `save_model`, inline rows included, so a change to inlin
 rows alone moves the parent's version on too.
 """
 
-from types import SimpleNamespace
-
 from django import forms
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
@@ -25,6 +23,7 @@ from simple_history.models import to_historic
 
 from cms import revisions
 from cms.history import shown
+from cms.revision_diff import compare
 
 VERSION = "version"
 
@@ -112,51 +111,27 @@ def revision_changes(obj: Model, seen: int):
         return None, None, []
     changes = []
     if start is not None:
-        before, after = (
-            revisions.compared(start.content),
-            revisions.compared(latest.content),
-        )
-        for name, new in after["fields"].items():
-            old = before["fields"].get(name)
-            if old != new:
-                field = obj._meta.get_field(name)
-                changes.append(field_change(field, SimpleNamespace(old=old, new=new)))
-        for name in after["children"]:
-            changes.append(
-                children_change(
-                    getattr(type(obj), name).rel.related_model,
-                    start.content["children"].get(name, []),
-                    latest.content["children"][name],
-                )
-            )
+        comparison = compare(type(obj), start.content, latest.content)
+        changes += [
+            change_line(change.label, change.old, change.new)
+            for change in comparison.fields
+        ]
+        changes += [rows_line(rows) for rows in comparison.rows]
     return latest.created_by, latest.created_at, changes
 
 
-def children_change(model, before: list[dict], after: list[dict]) -> str:
-    """The owned rows added, changed or deleted between two revisions."""
-    old = {row["pk"]: row for row in before}
-    new = {row["pk"]: row for row in after}
-    actions = [
-        *((new[pk], _("added")) for pk in new if pk not in old),
-        *(
-            (new[pk], _("changed"))
-            for pk in new
-            if pk in old
-            and revisions.compared_row(old[pk]) != revisions.compared_row(new[pk])
-        ),
-        *((old[pk], _("deleted")) for pk in old if pk not in new),
+def rows_line(rows) -> str:
+    """The owned rows of one kind added, changed or deleted, in one line."""
+    described = [
+        *((label, _("added")) for label in rows.added),
+        *((change.label, _("changed")) for change in rows.changed),
+        *((label, _("deleted")) for label in rows.removed),
     ]
-    if not actions:
-        return ""
     return _("%(rows)s: %(changes)s") % {
-        "rows": capfirst(model._meta.verbose_name_plural),
+        "rows": rows.label,
         "changes": "; ".join(
-            _("%(row)s (%(action)s)")
-            % {
-                "row": Truncator(str(revisions.as_object(model, row))).chars(60),
-                "action": action,
-            }
-            for row, action in actions
+            _("%(row)s (%(action)s)") % {"row": label, "action": action}
+            for label, action in described
         ),
     }
 
@@ -184,13 +159,18 @@ def history_changes(obj: Model, seen: int, inline_models):
 
 
 def field_change(field, change) -> str:
-    old, new = shown(field, change.old), shown(field, change.new)
+    return change_line(
+        capfirst(field.verbose_name), shown(field, change.old), shown(field, change.new)
+    )
+
+
+def change_line(label: str, old: str, new: str) -> str:
     if old == new:  # empty in both, as None and as ""
         return ""
     return _("%(field)s: “%(old)s” → “%(new)s”") % {
-        "field": capfirst(field.verbose_name),
-        "old": old,
-        "new": new,
+        "field": label,
+        "old": old or "—",
+        "new": new or "—",
     }
 
 

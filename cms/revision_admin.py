@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -64,12 +63,6 @@ class RevisionAdminMixin:
         return super().has_delete_permission(
             request, obj
         ) and self.has_publish_permission(request)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple-history's revert writes the tables: a way around drafts.
-        if request.method == "POST" and not self.has_publish_permission(request):
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if object_id is None:

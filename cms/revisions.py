@@ -129,12 +129,7 @@ def compared(content: dict) -> dict:
     }
 
 
-def as_object(model, row: dict) -> Model:
-    """An unsaved instance holding a stored row's values (to name or show it)."""
-    return _deserialized(model, row).object
-
-
-def _deserialized(model, row: dict):
+def deserialized(model, row: dict):
     (item,) = serializers.deserialize(
         "python",
         [{"model": model._meta.label_lower, "pk": row["pk"], "fields": row["fields"]}],
@@ -147,7 +142,7 @@ def _deserialized(model, row: dict):
 def _save_row(model, row: dict, audit: bool) -> Model:
     """Writes one stored row with an ordinary save (the model's own logic runs),
     then its many-to-many ids that still exist."""
-    item = _deserialized(model, row)
+    item = deserialized(model, row)
     obj = item.object
     obj._state.adding = not model._base_manager.filter(pk=obj.pk).exists()
     if not audit:

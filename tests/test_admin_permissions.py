@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import Page
+from cms import revisions
 from tests.admin_forms import form_values
 from tests.factories import make_cluster, make_highland, make_page
 
@@ -34,52 +35,81 @@ def publication(obj) -> tuple:
     return (obj.is_published, obj.publish_from, obj.publish_until)
 
 
-def two_versions(factory, field, first_state: dict, then_state: dict):
-    """A record saved first with `first_state` and the text "Old", then with
-    `then_state` and the text "New"; returns it and its first historical version."""
+def two_revisions(factory, field, first_state: dict, then_state: dict):
+    """A record published first with `first_state` and the text "Old", then with
+    `then_state` and the text "New"; returns it and its first revision."""
     obj = factory(**{field: "Old"}, **first_state)
+    revisions.ensure_live_revision(obj)
+    first = revisions.latest(type(obj), obj.pk)
     for name, value in {field: "New", **then_state}.items():
         setattr(obj, name, value)
     obj.save()
-    return obj, obj.history.earliest()
+    revisions.record_revision(obj, published=True)
+    return obj, first
 
 
-def revert(client: Client, obj, version):
-    """Opens the revert form of `version` and submits it; returns both answers."""
-    url = admin_url(obj, "simple_history", obj.pk, version.pk)
-    page = client.get(url)
-    assert page.status_code == HTTPStatus.OK
-    return page, client.post(url, form_values(page.content.decode()))
+def revert(client: Client, obj, revision):
+    """Makes a draft from `revision` (cms/revision_views.py); returns the draft."""
+    response = client.post(admin_url(obj, "revisions_revert", obj.pk, revision.pk))
+    assert response.status_code == HTTPStatus.FOUND
+    return revisions.draft_of(type(obj), obj.pk)
+
+
+def drafted_publication(draft) -> tuple:
+    fields = draft.content["fields"]
+    return (fields["is_published"], fields["publish_from"], fields["publish_until"])
 
 
 @pytest.mark.parametrize(("factory", "field"), PUBLISHABLE.values(), ids=PUBLISHABLE)
-def test_an_editors_revert_through_the_edit_history_writes_nothing(
+def test_an_editors_revert_to_a_published_version_leaves_the_record_unpublished(
     client, editor, factory, field
 ):
-    """simple-history's revert would write the tables visitors read: for editors,
-    whose changes are drafts, it is refused (reverting makes a draft instead)."""
-    obj, published_version = two_versions(
-        factory, field, {"is_published": True}, {"is_published": False}
+    scheduled = {"is_published": True, "publish_from": LATER, "publish_until": None}
+    obj, published_version = two_revisions(
+        factory, field, scheduled, {"is_published": False, "publish_from": None}
     )
     client.force_login(editor)
 
-    _page, response = revert(client, obj, published_version)
+    draft = revert(client, obj, published_version)
 
-    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert draft.content["fields"][field] == "Old"  # the revert itself happened
+    assert drafted_publication(draft) == (False, None, None)
     assert publication(obj) == (False, None, None)
-    assert getattr(obj, field) == "New"
+    assert getattr(obj, field) == "New"  # as a draft
 
 
-def test_a_publishers_revert_restores_the_publication_state(client, publisher):
-    cluster, published_version = two_versions(
+@pytest.mark.parametrize(("factory", "field"), PUBLISHABLE.values(), ids=PUBLISHABLE)
+def test_an_editors_revert_to_a_draft_version_leaves_the_record_published(
+    client, editor, factory, field
+):
+    obj, draft_version = two_revisions(
+        factory,
+        field,
+        {"is_published": False},
+        {"is_published": True, "publish_until": LATER},
+    )
+    client.force_login(editor)
+
+    draft = revert(client, obj, draft_version)
+
+    assert draft.content["fields"][field] == "Old"
+    is_published, publish_from, publish_until = drafted_publication(draft)
+    assert (is_published, publish_from) == (True, None)
+    assert publish_until is not None
+    assert publication(obj) == (True, None, LATER)
+
+
+def test_a_publishers_revert_drafts_the_old_publication_state(client, publisher):
+    cluster, published_version = two_revisions(
         make_cluster, "name_en", {"is_published": True}, {"is_published": False}
     )
     client.force_login(publisher)
 
-    _page, response = revert(client, cluster, published_version)
+    draft = revert(client, cluster, published_version)
 
-    assert response.status_code == HTTPStatus.FOUND
-    assert publication(cluster) == (True, None, None)
+    assert drafted_publication(draft) == (True, None, None)
+    # Published when the draft is: the revert alone publishes nothing.
+    assert publication(cluster) == (False, None, None)
 
 
 def test_a_record_an_editor_adds_is_a_draft_whatever_is_posted(client, editor):
@@ -127,17 +157,21 @@ def viewer(client) -> Client:
 
 @pytest.mark.parametrize(("factory", "field"), PUBLISHABLE.values(), ids=PUBLISHABLE)
 def test_view_only_staff_cannot_revert(viewer, factory, field):
-    obj, old_version = two_versions(factory, field, {}, {})
-    url = admin_url(obj, "simple_history", obj.pk, old_version.pk)
+    obj, old_version = two_revisions(factory, field, {}, {})
+    history = obj.history.earliest()
+    url = admin_url(obj, "simple_history", obj.pk, history.pk)
     page = viewer.get(url)
     assert page.status_code == HTTPStatus.OK
     assert 'name="_save"' not in page.content.decode()
 
-    response = viewer.post(url, form_values(page.content.decode()))
+    # simple-history's revert writes nothing for anyone (cms/revision_views.py).
+    viewer.post(url, form_values(page.content.decode()))
+    response = viewer.post(admin_url(obj, "revisions_revert", obj.pk, old_version.pk))
 
     assert response.status_code == HTTPStatus.FORBIDDEN
     obj.refresh_from_db()
     assert getattr(obj, field) == "New"
+    assert revisions.draft_of(type(obj), obj.pk) is None
 
 
 @pytest.mark.parametrize("view", ["change", "delete"])

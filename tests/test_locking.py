@@ -280,42 +280,42 @@ def test_concurrent_saves_on_postgresql_only_one_wins(monkeypatch):
     assert (cluster.name_en, cluster.version) == ("By Anna", 2)
 
 
+# simple-history's revert writes the tables for models without revisions (records
+# with revisions are reverted to a draft: tests/test_revision_history.py).
+
+
 def test_revert_from_the_history_still_works_and_moves_the_version_on(anna):
-    cluster = make_cluster(name_en="First name")
-    data = open_form(anna, cluster)
-    data["name_en"] = ["Second name"]
-    anna.post(change_url(cluster), data)
-    original = cluster.history.earliest()
-    url = reverse(
-        "admin:clusters_cluster_simple_history", args=[cluster.pk, original.pk]
-    )
+    report = make_report(title_en="First title")
+    data = open_form(anna, report)
+    data["title_en"] = ["Second title"]
+    anna.post(change_url(report), data)
+    original = report.history.earliest()
+    url = reverse("admin:clusters_report_simple_history", args=[report.pk, original.pk])
     revert = form_values(anna.get(url).content.decode())
-    assert revert["name_en"] == ["First name"]
+    assert revert["title_en"] == ["First title"]
     assert revert["version"] == ["2"]
 
     assert anna.post(url, revert).status_code == HTTPStatus.FOUND
 
-    cluster.refresh_from_db()
-    assert (cluster.name_en, cluster.version) == ("First name", 3)
-    assert cluster.history.first().version == 3
+    report.refresh_from_db()
+    assert (report.title_en, report.version) == ("First title", 3)
+    assert report.history.first().version == 3
 
 
 def test_revert_based_on_an_older_version_is_refused(anna, piotr):
-    cluster = make_cluster(name_en="First name")
-    original = cluster.history.earliest()
-    url = reverse(
-        "admin:clusters_cluster_simple_history", args=[cluster.pk, original.pk]
-    )
+    report = make_report(title_en="First title")
+    original = report.history.earliest()
+    url = reverse("admin:clusters_report_simple_history", args=[report.pk, original.pk])
     revert = form_values(anna.get(url).content.decode())
-    data = open_form(piotr, cluster)
-    data["name_en"] = ["Piotr's name"]
-    piotr.post(change_url(cluster), data)
+    data = open_form(piotr, report)
+    data["title_en"] = ["Piotr's title"]
+    piotr.post(change_url(report), data)
 
     page = errors_of(anna.post(url, revert))
 
     assert "piotr saved this record at" in page
-    cluster.refresh_from_db()
-    assert (cluster.name_en, cluster.version) == ("Piotr's name", 2)
+    report.refresh_from_db()
+    assert (report.title_en, report.version) == ("Piotr's title", 2)
 
 
 def test_adding_a_record_needs_no_version(anna):

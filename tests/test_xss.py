@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from clusters.models import Cluster, Page, Report
+from cms import revisions
 from contacts.models import TeamMember
 from tests.admin_forms import form_values
 from tests.factories import (
@@ -204,8 +205,7 @@ def hostile_content(client, publisher, settings):
         introduction,
         report,
         member.team.unit,
-        member.team,
-        member,
+        member.team,  # its members too, in the team's form
         statement,
     ]
     changed = {
@@ -329,7 +329,7 @@ def admin_addresses(cluster: Cluster) -> list[str]:
         cluster,
         cluster.highlands.get(),
         Page.objects.get(key="about-clusters"),
-        TeamMember.objects.get(),
+        TeamMember.objects.get().team,
         Report.objects.get(),
     ]
     for record in records:
@@ -340,6 +340,11 @@ def admin_addresses(cluster: Cluster) -> list[str]:
             reverse(f"{name}_change", args=[record.pk]),
             reverse(f"{name}_history", args=[record.pk]),
         ]
+        if revisions.is_revisioned(type(record)):
+            addresses += [
+                reverse(f"{name}_revisions", args=[record.pk]),
+                reverse(f"{name}_revisions_compare", args=[record.pk]),
+            ]
     return addresses
 
 
