@@ -17,6 +17,7 @@ from cms import translation_status
 from cms.history import WordDiffContextHelper
 from cms.locking import OptimisticLockingMixin
 from cms.preview import PreviewAdminMixin
+from cms.review import ReviewAdminMixin
 from cms.revision_admin import RevisionAdminMixin
 
 
@@ -156,9 +157,9 @@ def keep_publication_state(obj) -> None:
         setattr(obj, name, value)
 
 
-class RevisionedAdmin(RevisionAdminMixin, ContentAdmin):
+class RevisionedAdmin(ReviewAdminMixin, RevisionAdminMixin, ContentAdmin):
     """Edits are drafts until someone with the model's publish permission publishes
-    them (cms/revision_admin.py)."""
+    them (cms/revision_admin.py), after review if its author asks (cms/review.py)."""
 
 
 class PublishableAdmin(PreviewAdminMixin, RevisionedAdmin):

@@ -28,6 +28,7 @@ class Edit:
     """What one change-form request did, kept on the request."""
 
     publishing: bool
+    draft: object = None  # the draft the form opened on, if any
     saved: object = None  # the record as saved, draft values included
     content: dict | None = None
     changed: bool = False
@@ -76,12 +77,12 @@ class RevisionAdminMixin:
         edit = Edit(
             publishing=request.method == "POST"
             and self.has_publish_permission(request)
-            and SAVE_DRAFT not in request.POST
+            and not self.keeps_draft(request)
         )
         request.cms_edit = edit
         using = router.db_for_write(self.model)
         with transaction.atomic(using=using):
-            draft = revisions.draft_of(self.model, pk)
+            draft = edit.draft = revisions.draft_of(self.model, pk)
             if draft is not None:
                 revisions.restore(self.model, draft.content)
             context = {
@@ -92,11 +93,15 @@ class RevisionAdminMixin:
             if hasattr(response, "render"):
                 # Rendered here, while the draft is in the tables.
                 response.render()
-            if not (edit.publishing and edit.changed):
+            if not (edit.publishing and (edit.changed or edit.draft is not None)):
                 transaction.set_rollback(True, using=using)
         if edit.content is not None and not edit.publishing and edit.changed:
             self._keep_draft(request, edit)
         return response
+
+    def keeps_draft(self, request) -> bool:
+        """Whether a publisher's POST asks to keep a draft rather than publish."""
+        return SAVE_DRAFT in request.POST
 
     def _add_view(self, request, form_url, extra_context):
         # A new record is stored at once (a new publishable record unpublished, unless
@@ -141,6 +146,9 @@ class RevisionAdminMixin:
                 published=True,
                 comment=request.POST.get(COMMENT, "").strip(),
             )
+        elif edit.publishing and edit.draft is not None:
+            # The draft as it stands, now in the tables: it is what was published.
+            revisions.mark_published(edit.draft, request.user)
 
     def log_change(self, request, obj, message):
         edit = getattr(request, "cms_edit", None)
@@ -154,7 +162,9 @@ class RevisionAdminMixin:
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         edit = getattr(request, "cms_edit", None)
         if edit is not None and edit.content is not None and level == messages.SUCCESS:
-            if not edit.changed:
+            if edit.publishing and not edit.changed and edit.draft is not None:
+                message = _("The draft was published: visitors see it now.")
+            elif not edit.changed:
                 message, level = (
                     _("Nothing was changed, so nothing was saved."),
                     (messages.INFO),
@@ -167,7 +177,7 @@ class RevisionAdminMixin:
         return super().message_user(request, message, level, *args, **kwargs)
 
     def response_change(self, request, obj):
-        if SAVE_DRAFT in request.POST:
+        if self.keeps_draft(request):
             # A publisher's draft stays open, as after "Save and continue editing".
             request.POST = request.POST.copy()
             request.POST["_continue"] = "1"

@@ -206,6 +206,14 @@ def create(
     )
 
 
+def mark_published(revision: Revision, user=None) -> None:
+    """Records that `revision`, just written to the tables, is what visitors see."""
+    revision.published_at = timezone.now()
+    revision.published_by = user
+    revision.go_live_at = None
+    revision.save(update_fields=["published_at", "published_by", "go_live_at"])
+
+
 def record_revision(obj: Model, user=None, *, published: bool, comment: str = ""):
     """A new revision of `obj` as stored now, unless nothing changed since the
     latest; returns it, or None."""
