@@ -13,6 +13,7 @@ the page cache's next boundary (cms/caching.py) includes it, so no cached page
 outlives it. `manage.py publish_scheduled` does the same for those who prefer cron.
 """
 
+import copy
 import logging
 import smtplib
 from contextlib import contextmanager
@@ -53,6 +54,15 @@ WAITING_LISTED = 10
 # was set by a route that did not forget it (a restored backup, say).
 DUE_CHECK_SECONDS = 5 * 60
 NOTHING_DUE = "none"
+REVIEW_STATE = [
+    "submitted_at",
+    "submitted_by",
+    "returned_at",
+    "returned_by",
+    "return_comment",
+    "go_live_at",
+    "published_by",
+]
 
 
 def publish_permission(model) -> str:
@@ -230,17 +240,26 @@ def bulk_change(model, user, *, publishing: bool):
     adds the primary keys of the records it touched to the set yielded."""
     _ensure_live_revisions(model)
     touched = set()
+    drafts = {
+        draft.object_id: draft
+        for draft in Revision.objects.drafts()
+        .current()
+        .filter(content_type=ContentType.objects.get_for_model(model))
+    }
     if publishing:
         with transaction.atomic(using=router.db_for_write(model)):
             yield touched
             for obj in model._base_manager.filter(pk__in=touched):
-                revisions.record_revision(obj, user, published=True)
+                before = revisions.live_of(model, obj.pk)
+                published = revisions.record_revision(obj, user, published=True)
+                draft = drafts.get(str(obj.pk))
+                if published is not None and draft is not None:
+                    # A record never published has no live rows to tell apart.
+                    known = before.content if before else {"children": {}}
+                    _carry_forward(obj, draft, known, published.content)
         return
     with revisions.sandbox(model):
-        content_type = ContentType.objects.get_for_model(model)
-        for draft in (
-            Revision.objects.drafts().current().filter(content_type=content_type)
-        ):
+        for draft in drafts.values():
             revisions.restore(model, draft.content)
         yield touched
         changed = [
@@ -250,6 +269,26 @@ def bulk_change(model, user, *, publishing: bool):
     for obj, content in changed:
         if revisions.differs_from_latest(obj, content):
             revisions.create(obj, content, user, published=False)
+
+
+def _carry_forward(obj, draft: Revision, before: dict, after: dict) -> None:
+    """The record's draft again on top of a live change, with the rows the change
+    added (an import's new figures): else the change's revision would supersede the
+    draft, and publishing the draft would then drop those rows. Its review state
+    goes with it."""
+    content = copy.deepcopy(draft.content)
+    for name, rows in after["children"].items():
+        known = {row["pk"] for row in before["children"].get(name, [])}
+        known |= {row["pk"] for row in content["children"].get(name, [])}
+        content["children"].setdefault(name, []).extend(
+            row for row in rows if row["pk"] not in known
+        )
+    carried = revisions.create(
+        obj, content, draft.created_by, published=False, comment=draft.comment
+    )
+    for name in REVIEW_STATE:
+        setattr(carried, name, getattr(draft, name))
+    carried.save(update_fields=REVIEW_STATE)
 
 
 # The dashboard

@@ -161,6 +161,10 @@ def restore(model, content: dict) -> Model:
         relation.exclude(pk__in=kept).delete()
         for row in rows:
             _save_row(relation.model, row)
+    # The record's save derived its copies of other rows (a cluster's current figures
+    # and search text) before those rows were written: derived again now.
+    if hasattr(obj, "refresh_derived"):
+        obj.refresh_derived()
     return obj
 
 

@@ -442,6 +442,8 @@ def test_an_editors_import_makes_one_draft_per_cluster_and_nothing_public(
     client.force_login(publisher)
     bulk_publish(client, ict, med)
     assert MembershipSnapshot.objects.filter(year=2024).count() == 2
+    ict.refresh_from_db()
+    assert (ict.current_year, ict.current_members) == (2024, 31)
     assert '"members": 31' in exports(client)
 
 
@@ -462,3 +464,23 @@ def test_a_publishers_import_publishes_one_revision_per_cluster(
         assert years == [2023, 2024]
     # The live revision before the import, and the import's.
     assert Revision.objects.of(Cluster, ict.pk).count() == 2
+
+
+def test_a_publishers_import_keeps_a_pending_draft_on_top_with_the_new_figures(
+    client, editor, publisher, two_clusters, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    ict, _med = two_clusters
+    draft = make_draft(ict, editor, characteristics_pl="Opis w szkicu.")
+    review.submit(draft, editor)
+    client.force_login(publisher)
+    import_figures(client, [["lublin-ict", 2024, 31, 25]])
+    carried = revisions.draft_of(Cluster, ict.pk)
+    assert carried.content["fields"]["characteristics_pl"] == "Opis w szkicu."
+    assert carried.submitted_by == editor
+    years = [row["fields"]["year"] for row in carried.content["children"]["snapshots"]]
+    assert years == [2023, 2024]
+    bulk_publish(client, ict)
+    ict.refresh_from_db()
+    assert ict.characteristics_pl == "Opis w szkicu."
+    assert ict.snapshots.filter(year=2024).exists()
