@@ -169,10 +169,16 @@ def publish_due(now: datetime | None = None) -> int:
     """Publishes every draft whose time has come; how many."""
     now = now or timezone.now()
     due = Revision.objects.scheduled().filter(go_live_at__lte=now)
-    count = sum(
-        publish(revision, revision.published_by)
-        for revision in due.select_related("content_type", "published_by")
-    )
+    count = 0
+    for revision in due.select_related("content_type", "published_by"):
+        try:
+            count += publish(revision, revision.published_by)
+        except Exception:
+            # Runs on visitors' requests: a draft that cannot be written (a slug
+            # another record took meanwhile, say) must not fail every page. It stays
+            # a draft, unscheduled, and the log says why.
+            logger.exception("Scheduled draft %s not published", revision.pk)
+            Revision.objects.filter(pk=revision.pk).update(go_live_at=None)
     forget_next_due()
     return count
 

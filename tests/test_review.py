@@ -484,3 +484,18 @@ def test_a_publishers_import_keeps_a_pending_draft_on_top_with_the_new_figures(
     ict.refresh_from_db()
     assert ict.characteristics_pl == "Opis w szkicu."
     assert ict.snapshots.filter(year=2024).exists()
+
+
+def test_a_scheduled_draft_that_cannot_be_written_is_unscheduled_not_retried(
+    client, editor, publisher, cluster, caplog
+):
+    draft = make_draft(cluster, editor, slug_pl="zajety-adres")
+    other = make_cluster(slug_pl="zajety-adres")  # takes the address meanwhile
+    review.schedule(draft, publisher, timezone.now() - timedelta(minutes=1))
+    response = client.get(other.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    draft.refresh_from_db()
+    assert draft.published_at is None and draft.go_live_at is None
+    assert "not published" in caplog.text
+    cluster.refresh_from_db()
+    assert cluster.slug_pl != "zajety-adres"
