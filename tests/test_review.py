@@ -112,7 +112,7 @@ def test_submitting_saves_a_draft_marks_it_and_emails_publishers(
     assert "Klaster Lubelski" in message.subject
     assert "Jan Kowalski" in message.body
     assert f"http://testserver{change_url(cluster)}" in message.body
-    assert "przesłał(a) do przeglądu" in message.body
+    assert "przekazał(a) do akceptacji" in message.body
 
 
 def test_submitting_an_unchanged_form_marks_the_existing_draft(
@@ -131,8 +131,8 @@ def test_a_submitted_draft_shows_since_when_it_waits(client, editor, cluster):
     client.force_login(editor)
     post_form(client, cluster, characteristics_pl="Nowy.", **{review.SUBMIT: "1"})
     page = client.get(change_url(cluster)).content.decode()
-    assert "Czeka na przegląd" in page
-    assert "(przesłał(a): Jan Kowalski)" in page
+    assert "Czeka na akceptację" in page
+    assert "(przekazał(a): Jan Kowalski)" in page
 
 
 def test_submit_is_refused_to_staff_who_may_only_view(
