@@ -35,7 +35,7 @@ from import_export.forms import ImportForm, SelectableFieldsExportForm
 from import_export.results import RowResult
 from import_export.tmp_storages import TempFolderStorage
 
-from clusters.models import EARLIEST_YEAR, LATEST_YEAR, MembershipSnapshot
+from clusters.models import EARLIEST_YEAR, LATEST_YEAR, Cluster, MembershipSnapshot
 from clusters.resources import (
     EXPORT_FORMATS,
     FORMATS,
@@ -46,6 +46,7 @@ from clusters.resources import (
     YearlyFiguresResource,
     next_figures_year,
 )
+from cms import review
 
 # The upload a user previewed, kept in their session: only that file, in that format,
 # can be confirmed.
@@ -259,6 +260,25 @@ class YearlyFiguresAdmin(ImportMixin, admin.ModelAdmin):
         request.session.pop(UPLOAD_SESSION_KEY, None)
         return response
 
+    def publishes(self, request) -> bool:
+        return request.user.has_perm(review.publish_permission(Cluster))
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        # One revision per cluster touched: published when a publisher imports,
+        # else drafts that a publisher publishes from the cluster list.
+        with review.bulk_change(
+            Cluster, request.user, publishing=self.publishes(request)
+        ) as touched:
+            result = super().process_dataset(dataset, form, request, **kwargs)
+            if not (result.has_errors() or result.has_validation_errors()):
+                saved = [row.object_id for row in result.rows if row.object_id]
+                touched.update(
+                    MembershipSnapshot.objects.filter(pk__in=saved).values_list(
+                        "cluster_id", flat=True
+                    )
+                )
+        return result
+
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             return self.back_to_import(
@@ -273,15 +293,21 @@ class YearlyFiguresAdmin(ImportMixin, admin.ModelAdmin):
 
     def add_success_message(self, result, request):
         count = result.totals[RowResult.IMPORT_TYPE_NEW]
-        messages.success(
-            request,
-            ngettext(
+        if self.publishes(request):
+            message = ngettext(
                 "Saved %(count)s new snapshot of figures.",
                 "Saved %(count)s new snapshots of figures.",
                 count,
             )
-            % {"count": count},
-        )
+        else:
+            message = ngettext(
+                "Saved %(count)s new snapshot of figures in the clusters' drafts: "
+                "visitors see it once a publisher publishes them.",
+                "Saved %(count)s new snapshots of figures in the clusters' drafts: "
+                "visitors see them once a publisher publishes them.",
+                count,
+            )
+        messages.success(request, message % {"count": count})
 
     def back_to_import(self, request, message: str) -> HttpResponseRedirect:
         messages.error(request, message)

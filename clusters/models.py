@@ -311,6 +311,13 @@ class Cluster(Publishable):
         for name, field in CURRENT_FIGURES.items():
             setattr(self, name, figures[field] if figures else None)
 
+    def refresh_derived(self) -> None:
+        """Derives again what comes from the cluster's coordinators and snapshots,
+        once they are written (a revision restored: cms/revisions.py)."""
+        saved = Cluster.objects.filter(pk=self.pk)
+        saved.refresh_search_text()
+        saved.refresh_current_figures()
+
     @property
     def current_snapshot(self):
         """The latest membership snapshot: the cluster's current figures."""

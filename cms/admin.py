@@ -17,6 +17,7 @@ from cms import translation_status
 from cms.history import WordDiffContextHelper
 from cms.locking import OptimisticLockingMixin
 from cms.preview import PreviewAdminMixin
+from cms.review import ReviewAdminMixin
 from cms.revision_admin import RevisionAdminMixin
 from cms.revision_views import RevisionHistoryAdminMixin
 
@@ -157,10 +158,12 @@ def keep_publication_state(obj) -> None:
         setattr(obj, name, value)
 
 
-class RevisionedAdmin(RevisionHistoryAdminMixin, RevisionAdminMixin, ContentAdmin):
+class RevisionedAdmin(
+    RevisionHistoryAdminMixin, ReviewAdminMixin, RevisionAdminMixin, ContentAdmin
+):
     """Edits are drafts until someone with the model's publish permission publishes
-    them (cms/revision_admin.py); old versions are compared and restored as drafts
-    (cms/revision_views.py)."""
+    them (cms/revision_admin.py), after review if its author asks (cms/review.py);
+    old versions are compared and restored as drafts (cms/revision_views.py)."""
 
 
 class PublishableAdmin(PreviewAdminMixin, RevisionedAdmin):

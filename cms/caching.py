@@ -41,6 +41,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe, urlencode
 from django.utils.translation import get_language_from_request
 
+from cms.models import Revision
 from cms.publishing import publishable_models
 from cms.revisions import in_sandbox
 
@@ -105,10 +106,11 @@ def version_time(version: str) -> float:
 
 
 def next_boundary(at: datetime) -> datetime | None:
-    """The nearest publish/unpublish time after `at` of a published record, if any.
+    """The nearest publish/unpublish time after `at` of a published record, or the
+    time a scheduled draft goes live (cms/review.py), if any.
 
     Scheduled publishing changes what visitors see without a save: no cached copy may
-    outlive this moment. One query over every publishable model.
+    outlive this moment. One query over every publishable model and the revisions.
     """
     times = [
         model.objects.filter(is_published=True, **{f"{field}__gt": at})
@@ -117,6 +119,12 @@ def next_boundary(at: datetime) -> datetime | None:
         for model in publishable_models()
         for field in ("publish_from", "publish_until")
     ]
+    times.append(
+        Revision.objects.scheduled()
+        .filter(go_live_at__gt=at)
+        .order_by()
+        .values_list("go_live_at", flat=True)
+    )
     first, *rest = times
     return next(iter(first.union(*rest).order_by("publish_from")[:1]), None)
 

@@ -20,6 +20,24 @@ class RevisionQuerySet(models.QuerySet):
         """Drafts submitted for review and not sent back since."""
         return self.drafts().filter(submitted_at__isnull=False)
 
+    def current(self):
+        """Each record's latest revision only: an older draft was superseded by the
+        save after it, and its review state with it."""
+        later = self.model.objects.filter(
+            content_type=models.OuterRef("content_type"),
+            object_id=models.OuterRef("object_id"),
+        ).filter(
+            models.Q(created_at__gt=models.OuterRef("created_at"))
+            | models.Q(
+                created_at=models.OuterRef("created_at"), pk__gt=models.OuterRef("pk")
+            )
+        )
+        return self.filter(~models.Exists(later))
+
+    def scheduled(self):
+        """Drafts a publisher set to go live at a time (cms/review.py)."""
+        return self.drafts().current().filter(go_live_at__isnull=False)
+
 
 class Revision(models.Model):
     """One saved state of a record: its fields in every language, its many-to-many

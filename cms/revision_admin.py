@@ -75,7 +75,7 @@ class RevisionAdminMixin:
         edit = Edit(
             publishing=request.method == "POST"
             and self.has_publish_permission(request)
-            and SAVE_DRAFT not in request.POST
+            and not self.keeps_draft(request)
         )
         request.cms_edit = edit
         using = router.db_for_write(self.model)
@@ -101,6 +101,10 @@ class RevisionAdminMixin:
         if edit.content is not None and not edit.publishing and edit.changed:
             self._keep_draft(request, edit)
         return response
+
+    def keeps_draft(self, request) -> bool:
+        """Whether a publisher's POST asks to keep a draft rather than publish."""
+        return SAVE_DRAFT in request.POST
 
     def _add_view(self, request, form_url, extra_context):
         # A new record is stored at once (a new publishable record unpublished, unless
@@ -146,6 +150,7 @@ class RevisionAdminMixin:
                 comment=request.POST.get(COMMENT, "").strip(),
             )
         elif edit.publishing and edit.draft is not None:
+            # The draft as it stands, now in the tables: it is what was published.
             revisions.mark_published(edit.draft, request.user)
 
     def log_change(self, request, obj, message):
@@ -160,7 +165,9 @@ class RevisionAdminMixin:
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         edit = getattr(request, "cms_edit", None)
         if edit is not None and edit.content is not None and level == messages.SUCCESS:
-            if not (edit.publishes if edit.publishing else edit.changed):
+            if edit.publishing and not edit.changed and edit.draft is not None:
+                message = _("The draft was published: visitors see it now.")
+            elif not (edit.publishes if edit.publishing else edit.changed):
                 message = _("Nothing was changed, so nothing was saved.")
                 level = messages.INFO
             elif not edit.publishing:
@@ -171,7 +178,7 @@ class RevisionAdminMixin:
         return super().message_user(request, message, level, *args, **kwargs)
 
     def response_change(self, request, obj):
-        if SAVE_DRAFT in request.POST:
+        if self.keeps_draft(request):
             # A publisher's draft stays open, as after "Save and continue editing".
             request.POST = request.POST.copy()
             request.POST["_continue"] = "1"

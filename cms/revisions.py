@@ -166,6 +166,10 @@ def restore(model, content: dict, *, audit: bool = True) -> Model:
         relation.exclude(pk__in=kept).delete()
         for row in rows:
             _save_row(relation.model, row, audit)
+    # The record's save derived its copies of other rows (a cluster's current figures
+    # and search text) before those rows were written: derived again now.
+    if hasattr(obj, "refresh_derived"):
+        obj.refresh_derived()
     return obj
 
 
@@ -211,11 +215,12 @@ def create(
     )
 
 
-def mark_published(revision: Revision, user) -> None:
-    """`revision`, just written to the tables, is what visitors see from now on."""
+def mark_published(revision: Revision, user=None) -> None:
+    """Records that `revision`, just written to the tables, is what visitors see."""
     revision.published_at = timezone.now()
     revision.published_by = user
-    revision.save(update_fields=["published_at", "published_by"])
+    revision.go_live_at = None
+    revision.save(update_fields=["published_at", "published_by", "go_live_at"])
 
 
 def record_revision(obj: Model, user=None, *, published: bool, comment: str = ""):

@@ -8,6 +8,7 @@ from clusters import quality
 from clusters.models import Cluster, Page
 from cms import translation_status
 from cms.preview import admin_url, language_name
+from cms.review import waiting_for_review
 from cms.staff_pages import LANGUAGE_CODES, publication_counts, recent_changes, waiting
 from contacts.models import TeamMember
 from ecosystems.models import Highland
@@ -27,6 +28,7 @@ def dashboard(request, admin_site) -> dict:
         "team_members": TeamMember.objects.count(),
         "recent": recent_changes(admin_site._registry),
         "waiting": waiting(now),
+        "review": waiting_for_review(request, admin_site._registry),
         "stale_count": stale.count(),
         "stale": [
             {

@@ -94,6 +94,9 @@ MIDDLEWARE = [
     # Inside the page cache, so cached pages are served while the database is down;
     # what needs the database then gets the 503 page (lublin/outage.py).
     "lublin.outage.DatabaseOutageMiddleware",
+    # Drafts scheduled to go live are published on the first request after their
+    # time: a cache read per request, no cron (cms/review.py).
+    "cms.review.ScheduledPublishingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -253,6 +256,19 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("pl", "en")}
 JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Drafts submitted for review are announced to publishers by e-mail (cms/review.py).
+# By default the messages are printed to the console, so `make run` needs no server.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "klastry@localhost")
 
 # Yearly figures import (clusters/admin_import.py): all rows in one transaction, and
 # the upload kept in the host's temporary folder (lublin-yearly-figures/) between

@@ -11,6 +11,7 @@ import pytest
 from django.utils import translation
 
 from clusters.models import Organisation
+from cms import review
 from tests.factories import (
     make_cluster,
     make_coordinator,
@@ -119,6 +120,9 @@ def test_page_queries_do_not_grow_with_the_data(
     client, django_assert_max_num_queries, size, page
 ):
     address = addresses(build_site(size))[page]
+    # The check for drafts due to go live, one query every few minutes for the whole
+    # site (cms/review.py), is not the page's.
+    review.next_due()
     with django_assert_max_num_queries(BOUNDS[page]):
         response = client.get(address)
     assert response.status_code == HTTPStatus.OK

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from clusters.admin_import import upload_folder
-from clusters.models import MembershipSnapshot
+from clusters.models import Cluster, MembershipSnapshot
 from clusters.resources import REQUIRED_COLUMNS
+from cms import revisions
 from tests.admin_forms import form_values
 from tests.factories import make_cluster, make_snapshot
 
@@ -56,9 +57,10 @@ def own_temporary_folder(monkeypatch, tmp_path):
 
 
 @pytest.fixture
-def staff(client, editor):
-    """An editor's browser, in English."""
-    client.force_login(editor)
+def staff(client, publisher):
+    """A publisher's browser, in English: their import is live at once (an editor's
+    makes drafts: tests/test_review.py)."""
+    client.force_login(publisher)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 
@@ -247,7 +249,7 @@ def test_preview_shows_the_rows_and_saves_nothing(staff, ict, kind):
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_confirming_saves_dated_snapshots_and_the_chart_shows_the_year(
-    staff, editor, ict, kind
+    staff, publisher, ict, kind
 ):
     preview = upload(staff, [["lublin-ict", 2024, 30, 25, 3, 2, "GUS", ""]], kind)
     response = confirm(staff, preview)
@@ -265,7 +267,7 @@ def test_confirming_saves_dated_snapshots_and_the_chart_shows_the_year(
     ict.refresh_from_db()
     assert (ict.current_year, ict.current_members) == (2024, 30)
     assert ict.snapshots.get(year=2023).members == 20
-    assert snapshot.history.get().history_user == editor
+    assert snapshot.history.get().history_user == publisher
     with translation.override("en"):
         address = ict.get_absolute_url()
     page = text(staff.get(address))
@@ -478,11 +480,18 @@ def test_a_confirmed_file_cannot_be_confirmed_twice(staff, ict):
 # Who may import
 
 
-def test_publishers_import_too(client, publisher, ict):
-    client.force_login(publisher)
+def test_editors_import_too_as_drafts(client, editor, ict):
+    client.force_login(editor)
     preview = upload(client, [["lublin-ict", 2024, 30, 25, 0, 0]], columns=COLUMNS[:6])
     confirm(client, preview)
-    assert ict.snapshots.filter(year=2024).exists()
+    assert not ict.snapshots.filter(year=2024).exists()
+    draft = revisions.draft_of(Cluster, ict.pk)
+    assert [
+        row["fields"]["year"] for row in draft.content["children"]["snapshots"]
+    ] == [
+        2023,
+        2024,
+    ]
 
 
 def test_staff_without_the_permission_cannot_import(client, ict):
