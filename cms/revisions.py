@@ -56,6 +56,14 @@ def revisioned_models() -> list[type[Model]]:
     return list(_registry)
 
 
+def owned_models(model) -> dict[str, type[Model]]:
+    """{relation: model} of the rows each record of `model` owns."""
+    return {
+        name: getattr(model, name).rel.related_model
+        for name in _registry[model].children
+    }
+
+
 def stored_fields(model) -> list[str]:
     """The fields a revision keeps: what staff edit (in each language) and the
     version; derived fields are computed again when a revision is restored."""
@@ -171,7 +179,28 @@ def restore(model, content: dict, *, audit: bool = True) -> Model:
         relation.exclude(pk__in=kept).delete()
         for row in rows:
             _save_row(relation.model, row, audit)
+    _derive_again(obj)
     return obj
+
+
+def _derive_again(obj: Model) -> None:
+    """Computes the record's derived fields (a cluster's current figures and search
+    text) once more: its first save ran before its relations and rows were written."""
+    derived = [
+        field.name
+        for field in type(obj)._meta.concrete_fields
+        if not (field.editable or field.primary_key or field.name == VERSION)
+    ]
+    audited = not hasattr(obj, "skip_history_when_saving")
+    obj.skip_history_when_saving = True  # the same state, logged once already
+    obj.save(update_fields=derived)
+    if audited:
+        del obj.skip_history_when_saving
+
+
+def record_of(model, content: dict) -> Model:
+    """The record a revision holds, unsaved (its many-to-many relations left out)."""
+    return _deserialized(model, content).object
 
 
 def revisions_of(obj_or_model, pk=None):
@@ -221,6 +250,15 @@ def mark_published(revision: Revision, user) -> None:
     revision.published_at = timezone.now()
     revision.published_by = user
     revision.save(update_fields=["published_at", "published_by"])
+
+
+def record_deletion(obj: Model, user) -> None:
+    """Keeps `obj`'s latest revision, marked with who deleted it and when: before its
+    row is deleted, so that it can be restored (cms/recovery.py)."""
+    ensure_live_revision(obj)
+    Revision.objects.filter(pk=latest(type(obj), obj.pk).pk).update(
+        deleted_at=timezone.now(), deleted_by=user
+    )
 
 
 def record_revision(obj: Model, user=None, *, published: bool, comment: str = ""):

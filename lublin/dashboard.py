@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from clusters import quality
 from clusters.models import Cluster, Page
-from cms import translation_status
+from cms import recovery, translation_status
 from cms.preview import admin_url, language_name
 from cms.staff_pages import LANGUAGE_CODES, publication_counts, recent_changes, waiting
 from contacts.models import TeamMember
@@ -50,5 +50,7 @@ def dashboard(request, admin_site) -> dict:
             "quality": reverse("admin:clusters_quality"),
             "drafts": reverse("admin:clusters_cluster_changelist")
             + "?is_published__exact=0",
+            "deleted": recovery.publishable_models(request, admin_site)
+            and reverse("cms_deleted_records"),
         },
     }

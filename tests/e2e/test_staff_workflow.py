@@ -84,3 +84,42 @@ def test_translation_link_opens_an_inline_row(context, page, sign_in):
     prefix = row.get_attribute("name").removesuffix("id")
     assert focused_id(page) == f"id_{prefix}text_pl"
     expect(page.locator(f"#id_{prefix}text_pl")).to_be_visible()
+
+
+# Dispatches a "leave the page?" check; true when a script asked to warn.
+WOULD_WARN = """() => {
+  const leaving = new Event("beforeunload", {cancelable: true});
+  window.dispatchEvent(leaving);
+  return leaving.defaultPrevented;
+}"""
+
+
+def test_the_change_form_warns_before_leaving_unsaved_changes(context, page, sign_in):
+    sign_in(context, "editor")
+    cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
+    page.goto(reverse("admin:clusters_cluster_change", args=[cluster.pk]))
+    assert page.evaluate(WOULD_WARN) is False
+
+    page.locator("#id_website").press_sequentially("x")
+    assert page.evaluate(WOULD_WARN) is True
+
+    # Submitting (here without leaving the page) clears the mark.
+    page.evaluate(
+        """() => document.querySelector("#content-main form")
+          .dispatchEvent(new Event("submit", {cancelable: true}))"""
+    )
+    assert page.evaluate(WOULD_WARN) is False
+
+
+def test_closing_a_changed_form_asks_first(context, page, sign_in):
+    sign_in(context, "editor")
+    cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
+    page.goto(reverse("admin:clusters_cluster_change", args=[cluster.pk]))
+    page.locator("#id_website").press_sequentially("x")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+
+    assert dialogs == ["beforeunload"]
