@@ -70,7 +70,7 @@ class PresenceAdminMixin:
     """For the admin of a record staff edit at length: who else has it open."""
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
+        if request.method == "GET" and self.has_change_permission(request):
             others = opened(self.model, unquote(object_id), request.user)
             extra_context = {
                 **(extra_context or {}),

@@ -50,7 +50,8 @@ def dashboard(request, admin_site) -> dict:
             "quality": reverse("admin:clusters_quality"),
             "drafts": reverse("admin:clusters_cluster_changelist")
             + "?is_published__exact=0",
-            "deleted": recovery.publishable_models(request, admin_site)
-            and reverse("cms_deleted_records"),
+            "deleted": reverse("cms_deleted_records")
+            if recovery.publishable_models(request, admin_site)
+            else None,
         },
     }

@@ -110,6 +110,31 @@ def test_a_record_comes_back_unpublished_if_it_was(client, publisher):
     assert Page.objects.get(pk=draft.pk).is_published is False
 
 
+def test_records_deleted_together_are_each_listed_with_who_deleted_them(
+    client, publisher
+):
+    pages = [make_page(), make_page()]
+    client.force_login(publisher)
+    selected = {
+        "action": "delete_selected",
+        "_selected_action": [page.pk for page in pages],
+    }
+    changelist = reverse("admin:clusters_page_changelist")
+    asked = client.post(changelist, selected).content.decode()
+    assert "Usunięte rekordy" in asked and DELETED_RECORDS in asked
+
+    response = client.post(changelist, selected | {"post": "yes"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert not Page.objects.exists()
+
+    listed = client.get(DELETED_RECORDS).content.decode()
+    for page in pages:
+        assert page.title_pl in listed
+    deleted = Revision.objects.filter(deleted_at__isnull=False)
+    assert set(deleted.values_list("deleted_by", flat=True)) == {publisher.pk}
+    assert deleted.count() == len(pages)
+
+
 def test_the_delete_confirmation_says_where_to_restore_from(client, publisher):
     cluster = make_cluster()
     client.force_login(publisher)

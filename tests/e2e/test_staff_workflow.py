@@ -1,12 +1,14 @@
 """The staff pages work in a real browser under the strict CSP: the dashboard, the
 translations page and its links into the form, the content-quality report, the
-preview and the history."""
+preview and the history; the warning before leaving a changed form, and a deleted
+cluster restored."""
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from clusters.models import Cluster
+from cms.models import Revision
 from tests.e2e.pages import SHOWCASE_CLUSTER
 
 pytestmark = pytest.mark.browser
@@ -123,3 +125,32 @@ def test_closing_a_changed_form_asks_first(context, page, sign_in):
     page.wait_for_timeout(500)
 
     assert dialogs == ["beforeunload"]
+
+
+def test_a_publisher_restores_a_deleted_cluster_with_its_rows(
+    context, page, console, sign_in, editable_site
+):
+    sign_in(context, "publisher")
+    cluster = (
+        Cluster.objects.filter(segments__isnull=True)
+        .exclude(items=None)
+        .order_by("key")
+        .first()
+    )
+    items = sorted(cluster.items.values_list("pk", flat=True))
+    page.goto(reverse("admin:clusters_cluster_delete", args=[cluster.pk]))
+    expect(page.get_by_role("link", name="Usunięte rekordy")).to_be_visible()
+    page.locator('#content form input[type="submit"]').click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    name = Revision.objects.of(Cluster, cluster.pk).first().object_repr
+    page.goto(reverse("cms_deleted_records"))
+    page.get_by_role("button", name=f"Przywróć „{name}”").click()
+
+    expect(page.locator(".messagelist .success")).to_contain_text("został przywrócony")
+    assert (
+        sorted(Cluster.objects.get(pk=cluster.pk).items.values_list("pk", flat=True))
+        == items
+    )
+    assert page.goto(cluster.get_absolute_url()).status == 200
+    assert not console.csp_violations()
