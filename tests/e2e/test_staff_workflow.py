@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from clusters.models import Cluster
 from cms.models import Revision
-from tests.e2e.pages import SHOWCASE_CLUSTER
+from tests.e2e.pages import SHOWCASE_CLUSTER, describe, wcag_violations
 
 pytestmark = pytest.mark.browser
 
@@ -145,6 +145,8 @@ def test_a_publisher_restores_a_deleted_cluster_with_its_rows(
 
     name = Revision.objects.of(Cluster, cluster.pk).first().object_repr
     page.goto(reverse("cms_deleted_records"))
+    violations = wcag_violations(page)
+    assert not violations, describe(violations, "Usunięte rekordy")
     page.get_by_role("button", name=f"Przywróć „{name}”").click()
 
     expect(page.locator(".messagelist .success")).to_contain_text("został przywrócony")
