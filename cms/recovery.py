@@ -110,7 +110,7 @@ def to_restore(model, object_id: str) -> Revision:
 def named(model, pk) -> str:
     """A record as its latest revision names it, or by its id."""
     revision = revisions.latest(model, pk) if revisions.is_revisioned(model) else None
-    return f"“{revision.object_repr}”" if revision else f"#{pk}"
+    return revision.object_repr if revision else f"#{pk}"
 
 
 def missing_references(model, content: dict) -> list[str]:
