@@ -16,6 +16,7 @@ from simple_history.models import to_historic
 from cms import translation_status
 from cms.history import WordDiffContextHelper
 from cms.locking import OptimisticLockingMixin
+from cms.presence import PresenceAdminMixin
 from cms.preview import PreviewAdminMixin
 from cms.review import ReviewAdminMixin
 from cms.revision_admin import RevisionAdminMixin
@@ -84,6 +85,8 @@ class ContentAdmin(OptimisticLockingMixin, SimpleHistoryAdmin, TabbedTranslation
                 "admin-extra/a11y.js",
                 **{"data-language-switch-label": _("Language of all fields")},
             ),
+            # Asks before leaving a change form with changes not saved.
+            "admin-extra/unsaved-changes.js",
         ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -159,11 +162,16 @@ def keep_publication_state(obj) -> None:
 
 
 class RevisionedAdmin(
-    RevisionHistoryAdminMixin, ReviewAdminMixin, RevisionAdminMixin, ContentAdmin
+    PresenceAdminMixin,
+    RevisionHistoryAdminMixin,
+    ReviewAdminMixin,
+    RevisionAdminMixin,
+    ContentAdmin,
 ):
     """Edits are drafts until someone with the model's publish permission publishes
     them (cms/revision_admin.py), after review if its author asks (cms/review.py);
-    old versions are compared and restored as drafts (cms/revision_views.py)."""
+    old versions are compared and restored as drafts (cms/revision_views.py);
+    whoever opens a record sees who else has it open (cms/presence.py)."""
 
 
 class PublishableAdmin(PreviewAdminMixin, RevisionedAdmin):

@@ -88,6 +88,16 @@ class Revision(models.Model):
         related_name="+",
     )
 
+    # Set on the revision kept when its record was deleted (cms/recovery.py).
+    deleted_at = models.DateTimeField(_("deleted at"), null=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
     objects = RevisionQuerySet.as_manager()
 
     class Meta:

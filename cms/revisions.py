@@ -56,6 +56,14 @@ def revisioned_models() -> list[type[Model]]:
     return list(_registry)
 
 
+def owned_models(model) -> dict[str, type[Model]]:
+    """{relation: model} of the rows each record of `model` owns."""
+    return {
+        name: getattr(model, name).rel.related_model
+        for name in _registry[model].children
+    }
+
+
 def stored_fields(model) -> list[str]:
     """The fields a revision keeps: what staff edit (in each language) and the
     version; derived fields are computed again when a revision is restored."""
@@ -173,6 +181,11 @@ def restore(model, content: dict, *, audit: bool = True) -> Model:
     return obj
 
 
+def record_of(model, content: dict) -> Model:
+    """The record a revision holds, unsaved (its many-to-many relations left out)."""
+    return deserialized(model, content).object
+
+
 def revisions_of(obj_or_model, pk=None):
     model = obj_or_model if pk is not None else type(obj_or_model)
     return Revision.objects.of(model, obj_or_model.pk if pk is None else pk)
@@ -221,6 +234,15 @@ def mark_published(revision: Revision, user=None) -> None:
     revision.published_by = user
     revision.go_live_at = None
     revision.save(update_fields=["published_at", "published_by", "go_live_at"])
+
+
+def record_deletion(obj: Model, user) -> None:
+    """Keeps `obj`'s latest revision, marked with who deleted it and when: before its
+    row is deleted, so that it can be restored (cms/recovery.py)."""
+    ensure_live_revision(obj)
+    Revision.objects.filter(pk=latest(type(obj), obj.pk).pk).update(
+        deleted_at=timezone.now(), deleted_by=user
+    )
 
 
 def record_revision(obj: Model, user=None, *, published: bool, comment: str = ""):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from clusters import quality
 from clusters.models import Cluster, Page
-from cms import translation_status
+from cms import recovery, translation_status
 from cms.preview import admin_url, language_name
 from cms.review import waiting_for_review
 from cms.staff_pages import LANGUAGE_CODES, publication_counts, recent_changes, waiting
@@ -52,5 +52,8 @@ def dashboard(request, admin_site) -> dict:
             "quality": reverse("admin:clusters_quality"),
             "drafts": reverse("admin:clusters_cluster_changelist")
             + "?is_published__exact=0",
+            "deleted": reverse("cms_deleted_records")
+            if recovery.publishable_models(request, admin_site)
+            else None,
         },
     }

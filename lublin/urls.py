@@ -8,6 +8,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from two_factor.urls import urlpatterns as two_factor_urls
 
+from cms import recovery
 from lublin.sitemaps import SITEMAPS
 from lublin.views import HomeView, healthz, robots_txt
 
@@ -28,6 +29,8 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="two_factor:login", query_string=True),
     ),
     path(settings.ADMIN_PATH, include(two_factor_urls)),
+    # Deleted records, to restore or purge: a page of the machinery, for every app.
+    path(settings.ADMIN_PATH, include(recovery.urls(admin.site))),
     path(settings.ADMIN_PATH, admin.site.urls),
     # Language-neutral: /api/v1/…, /sitemap.xml, /robots.txt.
     path("", include("clusters.open_data_urls")),

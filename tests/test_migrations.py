@@ -1,9 +1,27 @@
 """A database made before the records staff edit got their `version` and the code
-moved into the cms app keeps every row and its history when migrated forward."""
+moved into the cms app keeps every row and its history when migrated forward; one
+made before revisions gets a first revision of every record from its history."""
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+from clusters.models import Cluster, Membership
+from cms import revisions
+from tests.factories import (
+    make_cluster,
+    make_coordinator,
+    make_highland,
+    make_item,
+    make_organisation,
+    make_page,
+    make_project,
+    make_snapshot,
+    make_statement,
+    make_team_member,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,3 +91,44 @@ def test_migrating_a_populated_database_forward_keeps_every_row_and_its_history(
         app = "clusters" if model == "HistoricalCoordinator" else "contacts"
         (entry,) = new.get_model(app, model).objects.all()
         assert entry.version == 1
+
+
+def test_every_revisioned_record_gets_a_first_live_revision_of_what_it_is(
+    django_user_model,
+):
+    """The history before revisions is kept; the first revision is what snapshot()
+    would store, so the first save after the migration shows no phantom change."""
+    migrate([("cms", "0001_initial")])
+    author = django_user_model.objects.create_user("autorka")
+    cluster = make_cluster(
+        coordinators=[make_coordinator()], highlands=[make_highland()]
+    )
+    make_snapshot(cluster, members=12)
+    make_item(cluster)
+    make_project(cluster)
+    Membership.objects.create(cluster=cluster, organisation=make_organisation())
+    member = make_team_member()
+    records = [
+        Cluster.objects.get(pk=cluster.pk),
+        make_page(),
+        cluster.highlands.get(),
+        member.team.unit,
+        member.team,
+        make_statement(),
+    ]
+    latest = datetime(2026, 1, 2, 12, 0, tzinfo=UTC)
+    for record in records:
+        entries = record.history.order_by("history_id")
+        entries.update(history_date=latest - timedelta(days=1))
+        entries.filter(pk=entries.last().pk).update(
+            history_date=latest, history_user=author
+        )
+
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes("cms"))
+
+    for record in records:
+        (revision,) = revisions.revisions_of(record)
+        assert revision.content == revisions.snapshot(record), type(record)
+        assert (revision.created_at, revision.created_by) == (latest, author)
+        assert revision.published_at == latest
+        assert not revisions.differs_from_latest(record, revisions.snapshot(record))

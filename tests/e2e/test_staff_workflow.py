@@ -1,13 +1,15 @@
 """The staff pages work in a real browser under the strict CSP: the dashboard, the
 translations page and its links into the form, the content-quality report, the
-preview and the history."""
+preview and the history; the warning before leaving a changed form, and a deleted
+cluster restored."""
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from clusters.models import Cluster
-from tests.e2e.pages import SHOWCASE_CLUSTER
+from cms.models import Revision
+from tests.e2e.pages import SHOWCASE_CLUSTER, describe, wcag_violations
 
 pytestmark = pytest.mark.browser
 
@@ -84,3 +86,73 @@ def test_translation_link_opens_an_inline_row(context, page, sign_in):
     prefix = row.get_attribute("name").removesuffix("id")
     assert focused_id(page) == f"id_{prefix}text_pl"
     expect(page.locator(f"#id_{prefix}text_pl")).to_be_visible()
+
+
+# Dispatches a "leave the page?" check; true when a script asked to warn.
+WOULD_WARN = """() => {
+  const leaving = new Event("beforeunload", {cancelable: true});
+  window.dispatchEvent(leaving);
+  return leaving.defaultPrevented;
+}"""
+
+
+def test_the_change_form_warns_before_leaving_unsaved_changes(context, page, sign_in):
+    sign_in(context, "editor")
+    cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
+    page.goto(reverse("admin:clusters_cluster_change", args=[cluster.pk]))
+    assert page.evaluate(WOULD_WARN) is False
+
+    page.locator("#id_website").press_sequentially("x")
+    assert page.evaluate(WOULD_WARN) is True
+
+    # Submitting (here without leaving the page) clears the mark.
+    page.evaluate(
+        """() => document.querySelector("#content-main form")
+          .dispatchEvent(new Event("submit", {cancelable: true}))"""
+    )
+    assert page.evaluate(WOULD_WARN) is False
+
+
+def test_closing_a_changed_form_asks_first(context, page, sign_in):
+    sign_in(context, "editor")
+    cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
+    page.goto(reverse("admin:clusters_cluster_change", args=[cluster.pk]))
+    page.locator("#id_website").press_sequentially("x")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+
+    assert dialogs == ["beforeunload"]
+
+
+def test_a_publisher_restores_a_deleted_cluster_with_its_rows(
+    context, page, console, sign_in, editable_site
+):
+    sign_in(context, "publisher")
+    cluster = (
+        Cluster.objects.filter(segments__isnull=True)
+        .exclude(items=None)
+        .order_by("key")
+        .first()
+    )
+    items = sorted(cluster.items.values_list("pk", flat=True))
+    page.goto(reverse("admin:clusters_cluster_delete", args=[cluster.pk]))
+    expect(page.get_by_role("link", name="Usunięte rekordy")).to_be_visible()
+    page.locator('#content form input[type="submit"]').click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    name = Revision.objects.of(Cluster, cluster.pk).first().object_repr
+    page.goto(reverse("cms_deleted_records"))
+    violations = wcag_violations(page)
+    assert not violations, describe(violations, "Usunięte rekordy")
+    page.get_by_role("button", name=f"Przywróć „{name}”").click()
+
+    expect(page.locator(".messagelist .success")).to_contain_text("został przywrócony")
+    assert (
+        sorted(Cluster.objects.get(pk=cluster.pk).items.values_list("pk", flat=True))
+        == items
+    )
+    assert page.goto(cluster.get_absolute_url()).status == 200
+    assert not console.csp_violations()
