@@ -40,8 +40,8 @@ class Edit:
 
 
 def user_name(user) -> str:
-    if user is None:
-        return _("Someone")
+    if user is None:  # loaded from fixtures, or the account is gone
+        return _("not recorded")
     return user.get_full_name() or user.get_username()
 
 

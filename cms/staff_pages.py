@@ -17,8 +17,10 @@ from simple_history.utils import NotHistoricalModelError, get_history_manager_fo
 
 from cms import translation_status
 from cms.content_apps import content_apps
+from cms.models import Revision
 from cms.preview import admin_url, language_name
 from cms.publishing import publishable_models
+from cms.revision_admin import user_name
 
 LANGUAGE_CODES = translation_status.LANGUAGE_CODES
 RECENT_CHANGES = 15
@@ -250,4 +252,32 @@ def waiting(now) -> dict[str, list]:
     return {
         "drafts": [row(record) for record in drafts[:WAITING_LISTED]],
         "scheduled": [row(record) for record in scheduled[:WAITING_LISTED]],
+        "changes": unpublished_changes(),
     }
+
+
+def unpublished_changes() -> list[dict]:
+    """Each record's draft that is not published yet, newest first: one query."""
+    drafts = (
+        Revision.objects.drafts()
+        .current()
+        .select_related("content_type", "created_by")
+        .order_by("-created_at")[:WAITING_LISTED]
+    )
+    rows = []
+    for draft in drafts:
+        model = draft.content_type.model_class()
+        rows.append(
+            {
+                "name": draft.object_repr,
+                "model": model._meta.verbose_name,
+                "url": admin_url(model, "change", draft.object_id),
+                "preview_url": admin_url(
+                    model, "preview", draft.object_id, LANGUAGE_CODES[0]
+                ),
+                "saved_at": draft.created_at,
+                "saved_by": user_name(draft.created_by),
+                "submitted": draft.submitted_at is not None,
+            }
+        )
+    return rows

@@ -45,7 +45,7 @@ def test_dashboard_counts_published_drafts_and_scheduled(client, publisher):
     client.force_login(publisher)
     figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", dashboard(client)))
     assert figures["Opublikowane klastry"] == "2"
-    assert figures["Szkice klastrów"] == "1"
+    assert figures["Nieopublikowane klastry"] == "1"
     assert figures["Zaplanowane klastry"] == "1"
     assert figures["Zakończone klastry"] == "1"
     assert figures["Opublikowane Wyżyny"] == "1 / 2"
@@ -154,9 +154,9 @@ def test_dashboard_makes_a_bounded_number_of_queries(
     build(size)
     client.force_login(publisher)
     client.get(reverse("admin:index"))  # per-process lookups (content types)
-    # 62: one is the session's second factor (django_otp's device), one the drafts
-    # waiting for review.
-    with django_assert_max_num_queries(62):
+    # 63: one is the session's second factor (django_otp's device), one the drafts
+    # waiting for review, one the unpublished changes.
+    with django_assert_max_num_queries(63):
         client.get(reverse("admin:index"))
 
 
@@ -191,3 +191,19 @@ def test_preview_banner_and_history_have_no_inline_style(client, publisher):
         assert not re.search(r"\sstyle=", content), url
         for script in re.findall(r"<script[^>]*>", content):
             assert "src=" in script or "application/ld+json" in script, script
+
+
+def test_unpublished_changes_of_a_live_record_wait_for_publication(client, editor):
+    cluster = make_cluster(name_pl="Klaster Na Żywo")
+    client.force_login(editor)
+    url = reverse("admin:clusters_cluster_change", args=[cluster.pk])
+    data = form_values(client.get(url).content.decode())
+    data["characteristics_pl"] = ["Zmieniony opis."]
+    assert client.post(url, data).status_code == 302
+
+    page = client.get(reverse("admin:index")).content.decode()
+
+    waiting = page.split("Czeka na publikację", 1)[1].split("</table>", 1)[0]
+    assert "Klaster Na Żywo" in waiting
+    assert "zmiany jeszcze nieopublikowane" in waiting
+    assert reverse("admin:clusters_cluster_preview", args=[cluster.pk, "pl"]) in waiting
