@@ -389,6 +389,14 @@ class ReviewAdminMixin:
             name in request.POST for name in (SUBMIT, SCHEDULE)
         )
 
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        edit = getattr(request, "cms_edit", None)
+        deciding = SUBMIT in request.POST or SCHEDULE in request.POST
+        if deciding and edit is not None and edit.content is not None:
+            if not edit.changed and level == messages.SUCCESS:
+                return  # "nothing changed": the submission's own message says more
+        super().message_user(request, message, level, *args, **kwargs)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if object_id is None or request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
