@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from clusters.models import Cluster
 from cms import revisions
@@ -272,3 +273,21 @@ def test_a_team_members_change_is_previewed_on_the_contact_page(client, editor):
         assert "81 466 99 99" in preview
     member.refresh_from_db()
     assert member.phone == "81 466 25 05"
+
+
+def test_a_revision_keeps_both_languages_and_never_the_bare_column(live_cluster):
+    """django-modeltranslation's bare `name` mirrors the active language: stored, it
+    would overwrite one language with the other when restored."""
+    content = revisions.snapshot(live_cluster)
+    assert "name" not in content["fields"]
+    assert {"name_pl", "name_en"} <= content["fields"].keys()
+    item = content["children"]["items"][0]["fields"]
+    assert "text" not in item and {"text_pl", "text_en"} <= item.keys()
+
+    names = (live_cluster.name_pl, live_cluster.name_en)
+    Cluster.objects.filter(pk=live_cluster.pk).update(name_pl="X", name_en="Y")
+    with translation.override("en"):
+        revisions.restore(Cluster, content)
+
+    live_cluster.refresh_from_db()
+    assert (live_cluster.name_pl, live_cluster.name_en) == names
