@@ -1,6 +1,9 @@
 """Read an admin form's current values from its HTML, as a browser would submit them."""
 
 from html.parser import HTMLParser
+from http import HTTPStatus
+
+from cms.preview import admin_url
 
 
 class _FormValues(HTMLParser):
@@ -49,3 +52,14 @@ def form_values(html: str) -> dict[str, list[str]]:
     parser.feed(html)
     # Textareas start with a newline Django adds for formatting.
     return {k: [v.removeprefix("\n") for v in vs] for k, vs in parser.values.items()}
+
+
+def change_url(obj) -> str:
+    return admin_url(obj, "change", obj.pk)
+
+
+def open_form(client, obj) -> dict[str, list[str]]:
+    """The record's change form as `client` gets it, as the values a browser sends."""
+    page = client.get(change_url(obj))
+    assert page.status_code == HTTPStatus.OK
+    return form_values(page.content.decode())

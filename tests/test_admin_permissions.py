@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from clusters.models import Page
 from cms import revisions
+from cms.preview import admin_url
 from tests.admin_forms import form_values
 from tests.factories import make_cluster, make_highland, make_page
 
@@ -23,11 +24,6 @@ PUBLISHABLE = {
     "page": (make_page, "title_en"),
 }
 LATER = timezone.now() + timedelta(days=30)
-
-
-def admin_url(obj, view: str, *args) -> str:
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
 
 
 def publication(obj) -> tuple:

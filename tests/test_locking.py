@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from clusters.models import Cluster, Page
 from cms import locking as admin_locking
-from tests.admin_forms import form_values
+from tests.admin_forms import change_url, form_values, open_form
 from tests.factories import (
     make_cluster,
     make_coordinator,
@@ -45,17 +45,6 @@ def staff_client(username: str, language: str = "en") -> Client:
     client = StaffClient(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(user)
     return client
-
-
-def change_url(obj) -> str:
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-
-
-def open_form(client: Client, obj) -> dict[str, list[str]]:
-    page = client.get(change_url(obj))
-    assert page.status_code == HTTPStatus.OK
-    return form_values(page.content.decode())
 
 
 def errors_of(response) -> str:

@@ -20,7 +20,7 @@ from clusters.models import Cluster, MembershipSnapshot
 from clusters.resources import REQUIRED_COLUMNS
 from cms import caching, review, revisions
 from cms.models import Revision
-from tests.admin_forms import form_values
+from tests.admin_forms import change_url, form_values
 from tests.factories import make_cluster, make_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -60,10 +60,6 @@ def cluster():
     return make_cluster(
         name_pl="Klaster Lubelski", characteristics_pl="Opis publiczny."
     )
-
-
-def change_url(obj) -> str:
-    return reverse("admin:clusters_cluster_change", args=[obj.pk])
 
 
 def post_form(client, obj, **changes):

@@ -14,22 +14,11 @@ from clusters.models import Cluster
 from cms import revisions
 from cms.caching import content_version
 from cms.models import Revision
-from tests.admin_forms import form_values
+from tests.admin_forms import change_url, open_form
 from tests.factories import make_cluster, make_item, make_snapshot, make_team_member
 from tests.staff_sessions import StaffClient
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(obj) -> str:
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-
-
-def open_form(client, obj) -> dict[str, list[str]]:
-    page = client.get(change_url(obj))
-    assert page.status_code == HTTPStatus.OK
-    return form_values(page.content.decode())
 
 
 def submitted(values: dict[str, list[str]], **changes) -> dict:
