@@ -266,7 +266,7 @@ def bulk_change(model, user, *, publishing: bool):
         return
     with revisions.sandbox(model):
         for draft in drafts.values():
-            revisions.restore(model, draft.content)
+            revisions.restore(model, draft.content, audit=False)
         yield touched
         changed = [
             (obj, revisions.snapshot(obj))
