@@ -41,7 +41,7 @@ class Edit:
 
 def user_name(user) -> str:
     if user is None:  # loaded from fixtures, or the account is gone
-        return _("not recorded")
+        return _("an unknown user")
     return user.get_full_name() or user.get_username()
 
 
