@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from cms import revisions
+from cms.caching import bump_content_version
 from cms.models import Revision
 from cms.preview import admin_url
 from cms.revision_admin import local_time, user_name
@@ -146,6 +147,9 @@ def schedule(revision: Revision, user, moment: datetime) -> None:
     revision.published_by = user
     revision.save(update_fields=["go_live_at", "published_by"])
     forget_next_due()
+    # Cached pages keep the next publication time they were stored with: this one
+    # must bound them too (cms/caching.py).
+    bump_content_version()
 
 
 def publish(revision: Revision, user) -> bool:
@@ -225,18 +229,6 @@ class ScheduledPublishingMiddleware:
 # Changes outside the forms (imports)
 
 
-def _ensure_live_revisions(model) -> None:
-    """Records never saved through the admin get their live revision first, so that
-    what the change replaces stays in their history."""
-    content_type = ContentType.objects.get_for_model(model)
-    known = Revision.objects.filter(content_type=content_type).values_list(
-        "object_id", flat=True
-    )
-    ids = {model._meta.pk.to_python(object_id) for object_id in known.distinct()}
-    for obj in model._base_manager.exclude(pk__in=ids):
-        revisions.ensure_live_revision(obj)
-
-
 @contextmanager
 def bulk_change(model, user, *, publishing: bool):
     """A change of many records outside their forms, such as an import: one revision
@@ -244,7 +236,7 @@ def bulk_change(model, user, *, publishing: bool):
     anyone else's is made on top of the records' drafts inside `revisions.sandbox`
     and kept as new drafts, the tables visitors read left as they were. The caller
     adds the primary keys of the records it touched to the set yielded."""
-    _ensure_live_revisions(model)
+    revisions.ensure_live_revisions(model)
     touched = set()
     drafts = {
         draft.object_id: draft
@@ -274,6 +266,7 @@ def bulk_change(model, user, *, publishing: bool):
         ]
     for obj, content in changed:
         if revisions.differs_from_latest(obj, content):
+            content = revisions.moved_past_latest(obj, content)
             revisions.create(obj, content, user, published=False)
 
 

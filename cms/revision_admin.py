@@ -28,10 +28,17 @@ class Edit:
 
     publishing: bool
     draft: object = None  # the draft the form was opened on
+    base: object = None  # the latest revision then: the draft, or the live one
     saved: object = None  # the record as saved, draft values included
     content: dict | None = None
     changed: bool = False
-    logged: list = field(default_factory=list)
+    # The admin's log entry and message of a draft: kept for when it is stored.
+    deferred: list = field(default_factory=list)
+
+    def flush(self) -> None:
+        for method, args, *kwargs in self.deferred:
+            method(*args, **(kwargs[0] if kwargs else {}))
+        self.deferred.clear()
 
     @property
     def publishes(self) -> bool:
@@ -86,7 +93,10 @@ class RevisionAdminMixin:
         obj = self.model._base_manager.filter(pk=pk).first()
         if obj is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        revisions.ensure_live_revision(obj)
+        if self.has_change_permission(request, obj):
+            # A record made without the admin (a test, the shell) has no revision
+            # until now; only someone who may change it writes one.
+            revisions.ensure_live_revision(obj)
         edit = Edit(
             publishing=request.method == "POST"
             and self.has_publish_permission(request)
@@ -100,6 +110,7 @@ class RevisionAdminMixin:
             if edit.publishing
             else revisions.sandbox(self.model)
         ):
+            edit.base = revisions.latest(self.model, pk)
             draft = edit.draft = revisions.draft_of(self.model, pk)
             if draft is not None:
                 revisions.restore(self.model, draft.content, audit=False)
@@ -114,7 +125,12 @@ class RevisionAdminMixin:
             if edit.publishing and not edit.publishes:
                 transaction.set_rollback(True, using=using)
         if edit.content is not None and not edit.publishing and edit.changed:
-            self._keep_draft(request, edit)
+            if not self._keep_draft(request, edit) and not hasattr(request, "cms_race"):
+                # Someone stored a newer draft while this one was being saved: the
+                # form is handled again, and refused as based on an older copy.
+                request.cms_race = True
+                return self.changeform_view(request, object_id, form_url, extra_context)
+        edit.flush()
         return response
 
     def keeps_draft(self, request) -> bool:
@@ -129,6 +145,7 @@ class RevisionAdminMixin:
         response = super().changeform_view(request, None, form_url, extra_context)
         if edit.content is not None and not edit.publishing:
             self._keep_draft(request, edit)
+        edit.flush()
         return response
 
     def has_add_permission(self, request):
@@ -137,16 +154,26 @@ class RevisionAdminMixin:
             issubclass(self.model, Publishable) or self.has_publish_permission(request)
         )
 
-    def _keep_draft(self, request, edit: Edit) -> None:
-        revisions.create(
-            edit.saved,
-            edit.content,
-            request.user,
-            published=False,
-            comment=request.POST.get(COMMENT, "").strip(),
-        )
-        for method, args in edit.logged:
-            method(*args)
+    def _keep_draft(self, request, edit: Edit) -> bool:
+        """Stores the draft, unless a newer revision than the one the form was
+        handled on appeared meanwhile."""
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            latest = (
+                revisions.revisions_of(edit.saved)
+                .select_for_update()
+                .only("pk")
+                .first()
+            )
+            if edit.base is not None and getattr(latest, "pk", None) != edit.base.pk:
+                return False
+            revisions.create(
+                edit.saved,
+                edit.content,
+                request.user,
+                published=False,
+                comment=request.POST.get(COMMENT, "").strip(),
+            )
+        return True
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -173,7 +200,7 @@ class RevisionAdminMixin:
         if edit is not None and not edit.publishing:
             # The admin logs inside the rolled-back transaction: logged once the
             # draft is kept.
-            edit.logged.append((super().log_change, (request, obj, message)))
+            edit.deferred.append((super().log_change, (request, obj, message)))
             return None
         return super().log_change(request, obj, message)
 
@@ -190,6 +217,12 @@ class RevisionAdminMixin:
                     "Draft saved: visitors still see the published version. "
                     "Preview it, then submit it for review."
                 )
+        if edit is not None and not edit.publishing:
+            # Said once the draft is stored, not if a newer one refuses it.
+            edit.deferred.append(
+                (super().message_user, (request, message, level, *args), kwargs)
+            )
+            return None
         return super().message_user(request, message, level, *args, **kwargs)
 
     def response_change(self, request, obj):

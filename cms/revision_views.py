@@ -82,16 +82,9 @@ def draft_from(revision: Revision, obj, user, kept=()) -> Revision | None:
             content["fields"][name] = latest.content["fields"].get(name)
     if revisions.compared(content) == revisions.compared(latest.content):
         return None
-    if revisions.VERSION in content["fields"]:
-        # Past the version of every form already open (cms/locking.py): a form opened
-        # before the revert is refused instead of replacing the restored version
-        # unseen; one opened after it saves as usual.
-        content["fields"][revisions.VERSION] = (
-            latest.content["fields"][revisions.VERSION] + 1
-        )
     return revisions.create(
         obj,
-        content,
+        revisions.moved_past_latest(obj, content),
         user,
         published=False,
         comment=_("Restored the version of %(saved)s")
@@ -161,8 +154,9 @@ class RevisionHistoryAdminMixin:
         )
         if not allowed:
             raise PermissionDenied
-        # A record loaded without the admin has no revision until now.
-        revisions.ensure_live_revision(obj)
+        if self.has_change_permission(request, obj):
+            # A record made without the admin has no revision until now.
+            revisions.ensure_live_revision(obj)
         return obj
 
     def _page_context(self, request, obj, title: str) -> dict:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from django.db import router, transaction
+from django.db import connections, router, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -147,9 +147,9 @@ def deserialized(model, row: dict):
     return item
 
 
-def _save_row(model, row: dict, audit: bool) -> Model:
+def _save_row(model, row: dict, audit: bool, base: dict | None = None) -> Model:
     """Writes one stored row with an ordinary save (the model's own logic runs),
-    then its many-to-many ids that still exist."""
+    then its many-to-many relations (see `_related_ids`)."""
     item = deserialized(model, row)
     obj = item.object
     obj._state.adding = not model._base_manager.filter(pk=obj.pk).exists()
@@ -157,28 +157,78 @@ def _save_row(model, row: dict, audit: bool) -> Model:
         obj.skip_history_when_saving = True
     obj.save()
     for name, ids in (item.m2m_data or {}).items():
+        relation = getattr(obj, name)
+        wanted = _related_ids(relation, ids, base and base.get(name))
         related = model._meta.get_field(name).related_model
-        getattr(obj, name).set(related._base_manager.filter(pk__in=ids))
+        relation.set(related._base_manager.filter(pk__in=wanted))
     return obj
+
+
+def _related_ids(relation, ids: list, base: list | None) -> set:
+    """The relation as the revision wants it, without undoing what others changed
+    since the live revision `base` (a Highland linked from another one's form): the
+    revision's own additions and removals, applied to the current links."""
+    if base is None:
+        return set(ids)
+    wanted, before = set(ids), set(base)
+    current = set(relation.values_list("pk", flat=True))
+    return (current | (wanted - before)) - (before - wanted)
 
 
 def restore(model, content: dict, *, audit: bool = True) -> Model:
     """Writes a revision to the tables: the record, its relations, and exactly the
     rows it owned then (rows added since are deleted, rows deleted since come back
-    with their ids). `audit=False` leaves simple-history's log alone, for a draft
-    written into a sandbox."""
-    obj = _save_row(model, content, audit)
+    with their ids; a row whose id another record's row holds comes back as a new
+    row). `audit=False` leaves simple-history's log alone, for a draft written into
+    a sandbox."""
+    live = live_of(model, content["pk"])
+    exists = model._base_manager.filter(pk=content["pk"]).exists()
+    base = live.content["fields"] if live and exists else None
+    obj = _save_row(model, content, audit, base)
     for name, rows in content["children"].items():
         relation = getattr(obj, name)
         kept = {row["pk"] for row in rows}
         relation.exclude(pk__in=kept).delete()
+        taken = set(
+            relation.model._base_manager.filter(pk__in=kept)
+            .exclude(**{relation.field.attname: obj.pk})
+            .values_list("pk", flat=True)
+        )
         for row in rows:
-            _save_row(relation.model, row, audit)
+            _save_row(
+                relation.model, row | {"pk": None} if row["pk"] in taken else row, audit
+            )
     # The record's save derived its copies of other rows (a cluster's current figures
     # and search text) before those rows were written: derived again now.
     if hasattr(obj, "refresh_derived"):
         obj.refresh_derived()
     return obj
+
+
+def reserve_ids(model, content: dict) -> None:
+    """Keeps the ids of rows first written in a sandbox from being given to other
+    rows: SQLite rolls its id counters back with the sandbox (PostgreSQL's sequences
+    never go back), and a draft's new row would then share its id with the next row
+    anyone adds."""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "sqlite":
+        return
+    highest = {model._meta.db_table: content["pk"]}
+    for name, rows in content["children"].items():
+        table = getattr(model, name).rel.related_model._meta.db_table
+        for row in rows:
+            highest[table] = max(highest.get(table, 0), row["pk"])
+    with connection.cursor() as cursor:
+        for table, pk in highest.items():
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = %s WHERE name = %s AND seq < %s",
+                [pk, table, pk],
+            )
+            cursor.execute(
+                "INSERT INTO sqlite_sequence (name, seq) SELECT %s, %s WHERE NOT "
+                "EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = %s)",
+                [table, pk, table],
+            )
 
 
 def record_of(model, content: dict) -> Model:
@@ -215,6 +265,7 @@ def create(
 ) -> Revision:
     """A revision of `obj` holding `content`; published: written to the tables."""
     now = timezone.now()
+    reserve_ids(type(obj), content)
     return Revision.objects.create(
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=str(obj.pk),
@@ -226,6 +277,17 @@ def create(
         published_at=now if published else None,
         published_by=user if published else None,
     )
+
+
+def moved_past_latest(obj: Model, content: dict) -> dict:
+    """`content` with a version past the latest revision's, for a draft made
+    outside the record's form (a revert, an import): a form opened before it is then
+    refused as based on an older copy (cms/locking.py), instead of publishing it
+    unseen; one opened after it saves as usual."""
+    previous = latest(type(obj), obj.pk)
+    if previous is not None and VERSION in content["fields"]:
+        content["fields"][VERSION] = previous.content["fields"][VERSION] + 1
+    return content
 
 
 def mark_published(revision: Revision, user=None) -> None:
@@ -263,6 +325,17 @@ def ensure_live_revision(obj: Model) -> None:
             Revision.objects.filter(pk=revision.pk).update(
                 created_at=getattr(obj, "updated_at", None) or revision.created_at
             )
+
+
+def ensure_live_revisions(model) -> None:
+    """`ensure_live_revision` for every record of `model` without a revision: a
+    query, and one more for each such record."""
+    known = Revision.objects.filter(
+        content_type=ContentType.objects.get_for_model(model)
+    ).values_list("object_id", flat=True)
+    ids = {model._meta.pk.to_python(object_id) for object_id in known.distinct()}
+    for obj in model._base_manager.exclude(pk__in=ids):
+        ensure_live_revision(obj)
 
 
 # Set while a sandbox is open: its writes change nothing anyone else will see, so

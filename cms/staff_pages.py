@@ -226,7 +226,7 @@ def recent_changes(registry, limit: int = RECENT_CHANGES) -> list[dict]:
     return [describe(record, registry) for record in records[:limit]]
 
 
-def waiting(now) -> dict[str, list]:
+def waiting(now, user) -> dict[str, list]:
     """Drafts, newest edit first, and records scheduled to appear, soonest first."""
     drafts, scheduled = [], []
     for model in publishable_models():
@@ -252,21 +252,26 @@ def waiting(now) -> dict[str, list]:
     return {
         "drafts": [row(record) for record in drafts[:WAITING_LISTED]],
         "scheduled": [row(record) for record in scheduled[:WAITING_LISTED]],
-        "changes": unpublished_changes(),
+        "changes": unpublished_changes(user),
     }
 
 
-def unpublished_changes() -> list[dict]:
-    """Each record's draft that is not published yet, newest first: one query."""
+def unpublished_changes(user) -> list[dict]:
+    """Each record's draft that is not published yet, newest first, of the models
+    `user` may view: one query."""
     drafts = (
         Revision.objects.drafts()
         .current()
         .select_related("content_type", "created_by")
-        .order_by("-created_at")[:WAITING_LISTED]
+        .order_by("-created_at")
     )
     rows = []
-    for draft in drafts:
+    for draft in drafts.iterator():
+        if len(rows) == WAITING_LISTED:
+            break
         model = draft.content_type.model_class()
+        if not user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
+            continue
         rows.append(
             {
                 "name": draft.object_repr,

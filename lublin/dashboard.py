@@ -27,7 +27,7 @@ def dashboard(request, admin_site) -> dict:
         "pages": publication_counts(Page, now),
         "team_members": TeamMember.objects.count(),
         "recent": recent_changes(admin_site._registry),
-        "waiting": waiting(now),
+        "waiting": waiting(now, request.user),
         "review": waiting_for_review(request, admin_site._registry),
         "stale_count": stale.count(),
         "stale": [

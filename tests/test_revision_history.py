@@ -278,7 +278,7 @@ def test_states_of_drafts_in_review(history):
         assert state_of(draft, live, draft) == "czeka na akceptację"
         assert state_of(earlier, live, draft) == "wcześniejszy szkic, nieopublikowany"
         draft.returned_at = timezone.now()
-        assert state_of(draft, live, draft) == "zwrócona do poprawy"
+        assert state_of(draft, live, draft) == "odesłana do poprawy"
 
 
 def a_team():

@@ -2,20 +2,29 @@
 publishes it; one revision per save, none for a save that changes nothing; a
 revision holds the whole record, inline rows included."""
 
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from clusters.models import Cluster
-from cms import revisions
+from cms import review, revisions
 from cms.caching import content_version
 from cms.models import Revision
+from cms.revision_admin import RevisionAdminMixin
+from ecosystems.models import Highland
 from tests.admin_forms import change_url, open_form
-from tests.factories import make_cluster, make_item, make_snapshot, make_team_member
+from tests.factories import (
+    make_cluster,
+    make_highland,
+    make_item,
+    make_snapshot,
+    make_team_member,
+)
 from tests.staff_sessions import StaffClient
 
 pytestmark = pytest.mark.django_db
@@ -280,3 +289,105 @@ def test_a_revision_keeps_both_languages_and_never_the_bare_column(live_cluster)
 
     live_cluster.refresh_from_db()
     assert (live_cluster.name_pl, live_cluster.name_en) == names
+
+
+def test_a_row_new_in_a_draft_never_takes_over_another_records_row(
+    client, editor, live_cluster
+):
+    """On SQLite the sandbox's rollback also rolls back the id counter: the row the
+    draft added must not share its id with the next row anyone adds."""
+    client.force_login(editor)
+
+    def add_item(data):
+        index = int(data["items-TOTAL_FORMS"][0])
+        data["items-TOTAL_FORMS"] = [str(index + 1)]
+        data[f"items-{index}-kind"] = ["goal"]
+        data[f"items-{index}-order"] = ["1"]
+        data[f"items-{index}-text_pl"] = ["Cel ze szkicu"]
+
+    edit_as(client, live_cluster, add_item)
+    other = make_cluster()
+    others_item = make_item(other, text_pl="Cel innego klastra")
+
+    review.publish(revisions.draft_of(Cluster, live_cluster.pk), None)
+
+    others_item.refresh_from_db()
+    assert (others_item.cluster, others_item.text_pl) == (other, "Cel innego klastra")
+    assert live_cluster.items.filter(text_pl="Cel ze szkicu").exists()
+
+
+def test_publishing_a_draft_keeps_links_made_since_from_the_other_side(client, editor):
+    """Highlands cooperate both ways: a link made on one Highland's form must
+    survive publishing the other's draft, which never saw it."""
+    first, second = make_highland(), make_highland()
+    client.force_login(editor)
+    edit_as(client, second, lambda data: data.update(summary_pl=["Szkic."]))
+    first.cooperates_with.add(second)  # published on the first one's form
+
+    review.publish(revisions.draft_of(Highland, second.pk), None)
+
+    second.refresh_from_db()
+    assert second.summary_pl == "Szkic."
+    assert list(second.cooperates_with.all()) == [first]
+
+
+def test_a_draft_stored_while_saving_refuses_the_save_instead_of_being_replaced(
+    client, editor, live_cluster, monkeypatch
+):
+    client.force_login(editor)
+    values = open_form(client, live_cluster)
+    keep = RevisionAdminMixin._keep_draft
+
+    def someone_else_first(self, request, edit):
+        # Another request's draft, committed between this one's sandbox and its own.
+        content = revisions.snapshot(live_cluster)
+        content["fields"]["characteristics_pl"] = "Szkic kogoś innego."
+        content["fields"]["version"] += 1
+        revisions.create(live_cluster, content, None, published=False)
+        monkeypatch.setattr(RevisionAdminMixin, "_keep_draft", keep)
+        return keep(self, request, edit)
+
+    monkeypatch.setattr(RevisionAdminMixin, "_keep_draft", someone_else_first)
+    response = client.post(
+        change_url(live_cluster), submitted(values, characteristics_pl="Mój szkic.")
+    )
+
+    assert response.status_code == HTTPStatus.OK  # refused, the input kept
+    page = response.content.decode()
+    assert "Mój szkic." in page and "Zapisano szkic" not in page
+    draft = revisions.draft_of(Cluster, live_cluster.pk)
+    assert draft.content["fields"]["characteristics_pl"] == "Szkic kogoś innego."
+
+
+def test_a_form_opened_before_an_imports_draft_cannot_publish_it_unseen(
+    client, publisher, live_cluster
+):
+    client.force_login(publisher)
+    values = open_form(client, live_cluster)
+    with review.bulk_change(Cluster, None, publishing=False) as touched:
+        live_cluster.snapshots.update(members=555)
+        touched.add(live_cluster.pk)
+
+    response = client.post(change_url(live_cluster), values)
+
+    assert response.status_code == HTTPStatus.OK  # refused: a newer draft exists
+    assert live_cluster.snapshots.get().members == 10
+
+
+def test_scheduling_a_draft_makes_the_cached_pages_ask_again(
+    publisher, live_cluster, settings, request
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+    content = revisions.snapshot(live_cluster)
+    content["fields"]["characteristics_pl"] = "Od poniedziałku."
+    draft = revisions.create(live_cluster, content, publisher, published=False)
+    version = content_version()
+
+    review.schedule(draft, publisher, timezone.now() + timedelta(days=3))
+
+    assert content_version() != version

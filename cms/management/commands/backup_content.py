@@ -20,10 +20,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
 from cms.content_apps import content_apps
+from cms.models import Revision
 
 
 def backed_up_models() -> tuple[list, list, list]:
-    """The models in a dump: found by name, kept with their ids, history."""
+    """The models in a dump: found by name, kept with their ids (revisions, drafts
+    included, among them), history."""
     records, history = [], []
     for config in content_apps():
         for model in config.get_models():
@@ -31,7 +33,7 @@ def backed_up_models() -> tuple[list, list, list]:
             (history if is_history else records).append(model)
     records = serializers.sort_dependencies([(None, records)], allow_cycles=True)
     history.sort(key=lambda model: model._meta.label)
-    return [Group], [User, *records, LogEntry], history
+    return [Group], [User, *records, LogEntry, Revision], history
 
 
 class FullPrecisionEncoder(DjangoJSONEncoder):

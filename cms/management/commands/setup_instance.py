@@ -15,6 +15,7 @@ from django.db.models.signals import post_save
 from django.test.utils import override_settings
 from django.utils import translation
 
+from cms import revisions
 from cms.content_apps import content_apps
 from cms.publishing import publishable_models
 
@@ -51,6 +52,8 @@ class Command(BaseCommand):
                     for config in content_apps():
                         config.content_loaded()
                     record_initial_history()
+                    for model in revisions.revisioned_models():
+                        revisions.ensure_live_revisions(model)
             except Exception as error:
                 raise CommandError(
                     f"{describe_failure(paths, error)}\n"
