@@ -47,6 +47,7 @@ from clusters.resources import (
     next_figures_year,
 )
 from cms import review
+from cms.publishing import publish_permission
 
 # The upload a user previewed, kept in their session: only that file, in that format,
 # can be confirmed.
@@ -261,7 +262,7 @@ class YearlyFiguresAdmin(ImportMixin, admin.ModelAdmin):
         return response
 
     def publishes(self, request) -> bool:
-        return request.user.has_perm(review.publish_permission(Cluster))
+        return request.user.has_perm(publish_permission(Cluster))
 
     def process_dataset(self, dataset, form, request, **kwargs):
         # One revision per cluster touched: published when a publisher imports,

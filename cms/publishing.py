@@ -95,6 +95,13 @@ class Publishable(Keyed, Versioned):
         )
 
 
+def publish_permission(model) -> str:
+    """The permission that makes a model's content public: publishing, scheduling,
+    deleting, restoring."""
+    opts = model._meta
+    return f"{opts.app_label}.publish_{opts.model_name}"
+
+
 def publishable_models() -> list[type[Publishable]]:
     """Every concrete model visitors see by its publication state."""
     return [model for model in apps.get_models() if issubclass(model, Publishable)]

@@ -41,6 +41,7 @@ from cms import revisions
 from cms.caching import bump_content_version
 from cms.models import Revision
 from cms.preview import admin_url
+from cms.publishing import publish_permission
 from cms.revision_admin import local_time, user_name
 
 logger = logging.getLogger(__name__)
@@ -64,11 +65,6 @@ REVIEW_STATE = [
     "go_live_at",
     "published_by",
 ]
-
-
-def publish_permission(model) -> str:
-    opts = model._meta
-    return f"{opts.app_label}.publish_{opts.model_name}"
 
 
 def publishers(model):

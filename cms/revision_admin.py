@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cms import revisions
-from cms.publishing import Publishable
+from cms.publishing import Publishable, publish_permission
 
 SAVE_DRAFT = "_save_draft"
 COMMENT = "_revision_comment"
@@ -67,8 +67,7 @@ class RevisionAdminMixin:
     )
 
     def has_publish_permission(self, request) -> bool:
-        opts = self.opts
-        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+        return request.user.has_perm(publish_permission(self.model))
 
     def has_delete_permission(self, request, obj=None):
         # A deletion is public at once: it is a publisher's decision.
