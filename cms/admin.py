@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation import settings as mt_settings
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.models import to_historic
 
 from cms import translation_status
 from cms.history import WordDiffContextHelper
@@ -176,25 +175,14 @@ class RevisionedAdmin(
 
 class PublishableAdmin(PreviewAdminMixin, RevisionedAdmin):
     """Only users with the model's publish permission may publish, unpublish or
-    schedule, by whatever route a record is saved: the fields are read-only for
-    them, and every save keeps the stored state (a revert to an older version too).
-    """
+    schedule: the fields are read-only for everyone else, and their saves (drafts)
+    keep the state stored; a revert keeps it too (cms/revision_views.py)."""
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         if not self.has_publish_permission(request):
             return (*readonly, *PUBLICATION_FIELDS)
         return readonly
-
-    def get_form(self, request, obj=None, **kwargs):
-        if (
-            obj is not None
-            and to_historic(obj)
-            and not self.has_publish_permission(request)
-        ):
-            # The revert form shows the state the record has now, which it keeps.
-            keep_publication_state(obj)
-        return super().get_form(request, obj, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not self.has_publish_permission(request):
