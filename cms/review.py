@@ -21,6 +21,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -30,7 +31,7 @@ from django.core.mail import send_mail
 from django.db import connections, router, transaction
 from django.db.models import Min, OuterRef, Subquery
 from django.http import HttpResponseRedirect
-from django.urls import NoReverseMatch, reverse
+from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
@@ -51,6 +52,7 @@ SCHEDULE = "_schedule"
 GO_LIVE_AT = "_go_live_at"
 SEND_BACK = "_send_back"
 RETURN_COMMENT = "_return_comment"
+CONFIRMED = "_confirmed_draft"
 WAITING_LISTED = 10
 # The cached next due time is checked again at least this often, in case a schedule
 # was set by a route that did not forget it (a restored backup, say).
@@ -290,23 +292,9 @@ def _carry_forward(obj, draft: Revision, before: dict, after: dict) -> None:
 
 
 def _compare_url(model, object_id: str, live_id, draft_id) -> str:
-    """The comparison of the draft with the live version, where that page exists."""
-    opts = model._meta
-    name = f"admin:{opts.app_label}_{opts.model_name}_revisions_compare"
-    for args in ([object_id], []):
-        try:
-            url = reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-        return f"{url}?{urlencode({'a': live_id, 'b': draft_id})}"
-    return ""
-
-
-def _optional_url(model, view: str, *args) -> str:
-    try:
-        return admin_url(model, view, *args)
-    except NoReverseMatch:
-        return ""
+    """The comparison of the draft with the live version."""
+    url = admin_url(model, "revisions_compare", object_id)
+    return f"{url}?{urlencode({'a': live_id, 'b': draft_id})}"
 
 
 def waiting_for_review(request, registry) -> list[dict] | None:
@@ -343,9 +331,7 @@ def waiting_for_review(request, registry) -> list[dict] | None:
                 "who": user_name(draft.submitted_by),
                 "when": draft.submitted_at,
                 "url": admin_url(model, "change", draft.object_id),
-                "preview_url": _optional_url(
-                    model, "preview", draft.object_id, language
-                ),
+                "preview_url": admin_url(model, "preview", draft.object_id, language),
                 "compare_url": draft.live_id
                 and _compare_url(model, draft.object_id, draft.live_id, draft.pk),
             }
@@ -541,13 +527,23 @@ class ReviewAdminMixin:
         permissions=["publish"],
     )
     def publish_drafts(self, request, queryset):
+        """Lists the drafts first, each with its comparison, then publishes exactly
+        the drafts listed: one saved after the list was shown waits."""
         if not self.has_publish_permission(request):
             raise PermissionDenied
-        published = 0
-        for pk in queryset.values_list("pk", flat=True):
-            draft = revisions.draft_of(self.model, pk)
-            if draft is not None and publish(draft, request.user):
-                published += 1
+        drafts = [
+            draft
+            for pk in queryset.values_list("pk", flat=True)
+            if (draft := revisions.draft_of(self.model, pk)) is not None
+        ]
+        if CONFIRMED not in request.POST:
+            return self._confirm_publication(request, queryset, drafts)
+        confirmed = set(request.POST.getlist(CONFIRMED))
+        published = sum(
+            publish(draft, request.user)
+            for draft in drafts
+            if str(draft.pk) in confirmed
+        )
         self.message_user(
             request,
             ngettext(
@@ -555,4 +551,31 @@ class ReviewAdminMixin:
             )
             % {"count": published},
             messages.SUCCESS if published else messages.INFO,
+        )
+
+    def _confirm_publication(self, request, queryset, drafts):
+        rows = []
+        for draft in drafts:
+            live = revisions.live_of(self.model, draft.object_id)
+            rows.append(
+                {
+                    "draft": draft,
+                    "author": user_name(draft.created_by),
+                    "saved": local_time(draft.created_at),
+                    "compare_url": live
+                    and _compare_url(self.model, draft.object_id, live.pk, draft.pk),
+                }
+            )
+        return TemplateResponse(
+            request,
+            "admin/cms/publish_drafts_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Publish these drafts?"),
+                "rows": rows,
+                "selected": queryset.values_list("pk", flat=True),
+                "confirmed_name": CONFIRMED,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
         )

@@ -324,14 +324,19 @@ def test_sending_back_needs_a_comment_and_the_author_reads_it(
 # Publishing in bulk
 
 
-def bulk_publish(client, *clusters):
-    return client.post(
-        CHANGELIST,
-        {
-            "action": "publish_drafts",
-            helpers.ACTION_CHECKBOX_NAME: [c.pk for c in clusters],
-        },
-    )
+def current_drafts(*clusters) -> list[Revision]:
+    return [revisions.draft_of(Cluster, cluster.pk) for cluster in clusters]
+
+
+def bulk_publish(client, *clusters, confirmed=None):
+    """The action on `clusters`; with `confirmed`, the confirmation of those drafts."""
+    data = {
+        "action": "publish_drafts",
+        helpers.ACTION_CHECKBOX_NAME: [c.pk for c in clusters],
+    }
+    if confirmed is not None:
+        data[review.CONFIRMED] = [draft.pk for draft in confirmed]
+    return client.post(CHANGELIST, data)
 
 
 def test_a_publisher_publishes_selected_drafts_in_bulk(client, editor, publisher):
@@ -343,12 +348,34 @@ def test_a_publisher_publishes_selected_drafts_in_bulk(client, editor, publisher
     make_draft(untouched, editor, characteristics_pl="Nowy 3.")
     client.force_login(publisher)
     assert "publish_drafts" in client.get(CHANGELIST).content.decode()
-    response = bulk_publish(client, first, second)
+    listed = bulk_publish(client, first, second)
+    assert listed.status_code == HTTPStatus.OK  # the drafts listed, nothing published
+    page = listed.content.decode()
+    assert "Opublikować te szkice?" in page and "porównaj z opublikowaną wersją" in page
+    first.refresh_from_db()
+    assert first.characteristics_pl == "Stary 1."
+    response = bulk_publish(
+        client, first, second, confirmed=current_drafts(first, second)
+    )
     assert response.status_code == HTTPStatus.FOUND
     for obj, text in ((first, "Nowy 1."), (second, "Nowy 2."), (untouched, "Stary 3.")):
         obj.refresh_from_db()
         assert obj.characteristics_pl == text
     assert revisions.draft_of(Cluster, first.pk) is None
+
+
+def test_bulk_publication_publishes_only_the_drafts_it_listed(
+    client, editor, publisher
+):
+    cluster = make_cluster(characteristics_pl="Stary.")
+    listed = make_draft(cluster, editor, characteristics_pl="Pokazany.")
+    make_draft(cluster, editor, characteristics_pl="Zapisany po pokazaniu listy.")
+    client.force_login(publisher)
+
+    bulk_publish(client, cluster, confirmed=[listed])
+
+    cluster.refresh_from_db()
+    assert cluster.characteristics_pl == "Stary."
 
 
 def test_editors_neither_see_nor_can_post_the_bulk_publication(client, editor, cluster):
@@ -436,7 +463,7 @@ def test_an_editors_import_makes_one_draft_per_cluster_and_nothing_public(
     assert exports(client) == exports_before
 
     client.force_login(publisher)
-    bulk_publish(client, ict, med)
+    bulk_publish(client, ict, med, confirmed=current_drafts(ict, med))
     assert MembershipSnapshot.objects.filter(year=2024).count() == 2
     ict.refresh_from_db()
     assert (ict.current_year, ict.current_members) == (2024, 31)
@@ -476,7 +503,7 @@ def test_a_publishers_import_keeps_a_pending_draft_on_top_with_the_new_figures(
     assert carried.submitted_by == editor
     years = [row["fields"]["year"] for row in carried.content["children"]["snapshots"]]
     assert years == [2023, 2024]
-    bulk_publish(client, ict)
+    bulk_publish(client, ict, confirmed=current_drafts(ict))
     ict.refresh_from_db()
     assert ict.characteristics_pl == "Opis w szkicu."
     assert ict.snapshots.filter(year=2024).exists()
