@@ -313,11 +313,36 @@ def test_eastern_metal_processing_keeps_every_list(loaded):
     assert "(WKTiR), established in 1962" in metal.coordinators.get().description_en
 
 
-def test_seed_typos_are_kept(loaded):
-    aviation = cluster("lubelski-klaster-zaawansowanych-technologii-lotniczych")
+# The seed's wording of each obvious typo, and the corrected text the fixtures hold.
+CORRECTED_TYPOS = {
+    "Lubelski Kalster Zaawansowanych": "Lubelski Klaster Zaawansowanych",
+    "HACAP": "HACCP",
+    "to rise the competitiveness": "to raise the competitiveness",
+    "the other five Highland.": "the other five Highlands.",
+    "Since 2018. The Foundation": "Since 2018, the Foundation",
+    "w tym 3 które": "w tym 3, które",
+}
 
-    assert "Kalster" in aviation.coordinators.get().name_en
-    assert "five Highland." in Highland.objects.get(key="lublin-it-highland").summary_en
+
+@pytest.mark.parametrize(("seed", "corrected"), CORRECTED_TYPOS.items())
+def test_obvious_seed_typos_are_corrected_and_listed(seed, corrected):
+    fixtures = "".join(
+        path.read_text(encoding="utf-8") for path in FIXTURE_DIR.glob("*.json")
+    )
+    assert seed not in fixtures
+    assert corrected in fixtures
+    sources = Path(settings.BASE_DIR) / "docs" / "content-sources.md"
+    listed = " ".join(sources.read_text(encoding="utf-8").replace("**", "").split())
+    assert seed.rstrip(".") in listed  # the seed's wording, beside the correction
+
+
+def test_the_foundations_former_name_is_not_the_clusters(loaded):
+    upland = cluster("klaster-wyzyna-motoryzacyjna-i-maszynowa")
+
+    assert "Lublin Automotive and Machinery Highlands" not in upland.other_names_en
+    assert "(formerly “Lublin Automotive and Machinery Highlands”)" in (
+        upland.characteristics_en
+    )
 
 
 def test_highland_clusters_and_cooperating_highlands(loaded):
