@@ -140,6 +140,8 @@ class Cluster(Publishable):
     class Status(models.TextChoices):
         ACTIVE = "active", _("active")
         INACTIVE = "inactive", _("inactive")
+        # Named only by an older source: neither active nor inactive for certain.
+        UNCONFIRMED = "unconfirmed", _("no recent information")
 
     name = models.CharField(_("name"), max_length=300, blank=True)
     other_names = models.TextField(
@@ -150,7 +152,7 @@ class Cluster(Publishable):
         _("year established"), null=True, blank=True
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status, default=Status.ACTIVE
+        _("status"), max_length=20, choices=Status, default=Status.ACTIVE
     )
     coordinators = models.ManyToManyField(
         Coordinator, verbose_name=_("coordinators"), related_name="clusters", blank=True
@@ -276,6 +278,12 @@ class Cluster(Publishable):
         self.search_name, self.search_text = self.build_search_text()
         self.set_current_figures()
         super().save(*args, **kwargs)
+
+    def status_label(self) -> str:
+        """The status as visitors read it: an unconfirmed one says since when."""
+        if self.status == self.Status.UNCONFIRMED and self.current_year:
+            return _("no information since %(year)s") % {"year": self.current_year}
+        return self.get_status_display()
 
     def get_absolute_url(self):
         return reverse("clusters:detail", kwargs={"slug": self.slug})

@@ -366,6 +366,7 @@ def test_every_choice_shows_its_count_with_the_other_filters_applied():
         assert choice_labels(filterset, "status") == {
             "active": "active (2)",
             "inactive": "inactive (2)",
+            "unconfirmed": "no recent information (0)",
         }
         assert choice_labels(filterset, "size") == {
             "1-19": "1–19 members (1)",

@@ -484,3 +484,33 @@ def test_broken_fixture_names_its_file_and_changes_nothing(loaded, tmp_path, tex
 
     assert "broken.json" in str(error.value)
     assert table_rows() == before
+
+
+# In the 2019 table only: no source since says whether they still work.
+ONLY_IN_2019 = {
+    "klaster-lubelskie-jajko",
+    "lubelski-cebularz",
+    "lubelski-klaster-branzy-spozywczej",
+    "lubelskie-klastry",
+}
+
+
+def test_a_cluster_is_active_only_where_a_source_says_so(loaded):
+    unconfirmed = set(
+        Cluster.objects.filter(status=Cluster.Status.UNCONFIRMED).values_list(
+            "key", flat=True
+        )
+    )
+    assert unconfirmed == ONLY_IN_2019
+    # Every active one is described by the current English page: a profile with
+    # figures, or a segment of one.
+    for active in Cluster.objects.filter(status=Cluster.Status.ACTIVE):
+        assert active.parent_id or active.snapshots.filter(year__gt=2019), active.key
+
+
+def test_an_unconfirmed_cluster_says_since_when(loaded, client):
+    jajko = cluster("klaster-lubelskie-jajko")
+    with translation.override("pl"):
+        page = client.get(jajko.get_absolute_url()).content.decode()
+    assert "brak informacji od 2019 r." in page
+    assert "aktywny" not in page
