@@ -53,11 +53,18 @@ SIZE_CHOICES = [
     ("100+", _("100 members or more")),
 ]
 
+# Three answers, not two: a cluster whose number of universities is not reported
+# may well have some, so it is never counted as having none.
 HAS_UNIVERSITIES = {
     "yes": Q(current_universities__gt=0),
-    "no": Q(current_universities=0) | Q(current_universities__isnull=True),
+    "no": Q(current_universities=0),
+    "unknown": Q(current_universities__isnull=True),
 }
-YES_NO_CHOICES = [("yes", _("yes")), ("no", _("no"))]
+HAS_UNIVERSITIES_CHOICES = [
+    ("yes", _("yes")),
+    ("no", _("no")),
+    ("unknown", _("not reported")),
+]
 
 SORT_CHOICES = [
     ("name", _("name, A to Z")),
@@ -276,7 +283,7 @@ class ClusterFilter(django_filters.FilterSet):
     )
     has_universities = django_filters.ChoiceFilter(
         label=_("With universities"),
-        choices=YES_NO_CHOICES,
+        choices=HAS_UNIVERSITIES_CHOICES,
         method="filter_has_universities",
         empty_label=_("any"),
     )

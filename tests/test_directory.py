@@ -231,7 +231,8 @@ def test_has_universities_uses_the_current_snapshot():
     make_snapshot(former, year=2024, universities=0)
     make_cluster(key="unknown")
     assert keys(ClusterFilter({"has_universities": "yes"})) == ["with"]
-    assert keys(ClusterFilter({"has_universities": "no"})) == ["former", "unknown"]
+    assert keys(ClusterFilter({"has_universities": "no"})) == ["former"]
+    assert keys(ClusterFilter({"has_universities": "unknown"})) == ["unknown"]
 
 
 def test_status_filter():
@@ -376,7 +377,8 @@ def test_every_choice_shows_its_count_with_the_other_filters_applied():
         }
         assert choice_labels(filterset, "has_universities") == {
             "yes": "yes (1)",
-            "no": "no (1)",
+            "no": "no (0)",
+            "unknown": "not reported (1)",
         }
 
 
