@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -112,28 +112,53 @@ class ClusterQuerySet(PublishableQuerySet):
         bump_content_version()  # update() sends no signals
 
     def key_figures(self) -> dict:
-        """Top-level clusters, and members and enterprises summed over each cluster's
-        current snapshot, with the years those snapshots are for.
+        """What the directory lists, and the members summed per year of figures.
 
-        Segments are left out, as their members are counted in their parent cluster;
-        so are a cluster of clusters' figures, as its members are clusters ("5
-        klastrów"), not organisations. One query, whatever the number of clusters.
+        `clusters` and `segments` together are the directory's entries. Each top-level
+        cluster's current snapshot counts once, in `years` under that snapshot's year
+        (latest first): figures of different years are never added together. Segments
+        are left out of the sums, as their members are counted in their parent
+        cluster; so are a cluster of clusters' figures, as its members are clusters
+        ("5 klastrów"), not organisations. A year's enterprises may come from fewer
+        clusters than its members (`clusters_with_enterprises`). One query, whatever
+        the number of clusters.
         """
-        reported = Q(current_members__isnull=False, member_clusters__isnull=True)
-        figures = self.filter(parent__isnull=True).aggregate(
-            clusters=Count("pk"),
-            members=Sum("current_members", filter=reported),
-            enterprises=Sum("current_enterprises", filter=reported),
-            reporting=Count("pk", filter=reported),
-            of_clusters=Count("pk", filter=Q(member_clusters__isnull=False)),
-            first_year=Min("current_year", filter=reported),
-            latest_year=Max("current_year", filter=reported),
+        top_level = Q(parent__isnull=True)
+        not_of_clusters = Q(member_clusters__isnull=True)
+        reported = top_level & not_of_clusters & Q(current_members__isnull=False)
+        rows = (
+            self.order_by("-current_year")
+            .values("current_year")
+            .annotate(
+                clusters=Count("pk", filter=top_level),
+                segments=Count("pk", filter=Q(parent__isnull=False)),
+                reporting=Count("pk", filter=reported),
+                members=Sum("current_members", filter=reported),
+                enterprises=Sum("current_enterprises", filter=reported),
+                reporting_enterprises=Count("current_enterprises", filter=reported),
+                of_clusters=Count("pk", filter=top_level & ~not_of_clusters),
+                unreported=Count(
+                    "pk",
+                    filter=top_level
+                    & not_of_clusters
+                    & Q(current_members__isnull=True),
+                ),
+            )
         )
-        return figures | {
-            "members": figures["members"] or 0,
-            "enterprises": figures["enterprises"] or 0,
-            "mixed_years": figures["first_year"] != figures["latest_year"],
-        }
+        totals = ("clusters", "segments", "of_clusters", "unreported")
+        figures = {name: sum(row[name] for row in rows) for name in totals}
+        figures["years"] = [
+            {
+                "year": row["current_year"],
+                "clusters": row["reporting"],
+                "members": row["members"],
+                "enterprises": row["enterprises"],
+                "clusters_with_enterprises": row["reporting_enterprises"],
+            }
+            for row in rows
+            if row["reporting"]
+        ]
+        return figures
 
 
 class Cluster(Publishable):

@@ -282,40 +282,6 @@ def test_home_shows_the_introduction_highlands_and_entry_points(client):
     assert 'href="/pl/klastry/"' in content
 
 
-def figures(content: str) -> dict[str, str]:
-    section = content[content.index('id="figures-heading"') :]
-    values = re.findall(r"<dd>(\d+)</dd>", section)
-    return dict(zip(["clusters", "members", "enterprises"], values, strict=False))
-
-
-def test_home_figures_sum_each_top_level_clusters_current_snapshot(client):
-    first = make_cluster()
-    make_snapshot(first, year=2019, members=10, enterprises=5)
-    make_snapshot(first, year=2024, members=30, enterprises=20)
-    second = make_cluster()
-    make_snapshot(second, year=2024, members=12, enterprises=7)
-    segment = make_cluster(parent=second)
-    make_snapshot(segment, year=2024, members=99, enterprises=99)
-    make_snapshot(make_cluster(is_published=False), year=2024, members=500)
-    of_clusters = make_cluster(member_clusters=5)
-    make_snapshot(of_clusters, year=2024, members=5, enterprises=None)
-    content = text(client.get("/en/"))
-    assert figures(content) == {"clusters": "3", "members": "42", "enterprises": "27"}
-    assert "A cluster of clusters is left out of these sums" in content
-    assert "as of 2024" in content
-
-
-def test_home_figures_say_when_they_come_from_different_years(client):
-    make_snapshot(make_cluster(), year=2019, members=63, enterprises=47)
-    make_snapshot(make_cluster(), year=2024, members=30, enterprises=30)
-    make_cluster()
-    content = text(client.get("/en/"))
-    assert figures(content) == {"clusters": "3", "members": "93", "enterprises": "77"}
-    assert "come from different years: from 2019 to 2024" in content
-    assert "cluster of clusters" not in content
-    assert "2 of 3 clusters have reported them" in content
-
-
 # Directory
 
 
