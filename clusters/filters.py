@@ -21,6 +21,7 @@ from django.db.models import (
     When,
 )
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clusters.models import (
     CURRENT_FIGURES,
@@ -93,6 +94,8 @@ LISTED_FIELDS = (
     "year_established",
     "status",
     "parent",
+    # A cluster of clusters counts clusters as its members: its card says so.
+    "member_clusters",
     *CURRENT_FIGURES,
 )
 # A segment's row names its parent cluster, when visitors may see it.
@@ -259,7 +262,9 @@ class ClusterFilter(django_filters.FilterSet):
         help_text=_("Name, other names, characteristics or coordinator."),
     )
     highland = HighlandFilter(
-        label=_("Highland"), method="filter_highland", empty_label=_("any")
+        label=_("Highland"),
+        method="filter_highland",
+        empty_label=pgettext_lazy("any Highland", "any"),
     )
     year_from = YearFilter(
         label=_("Established from (year)"),
@@ -269,7 +274,7 @@ class ClusterFilter(django_filters.FilterSet):
         max_value=LATEST_YEAR,
     )
     year_to = YearFilter(
-        label=_("Established until (year)"),
+        label=_("Established up to (year)"),
         field_name="year_established",
         lookup_expr="lte",
         min_value=EARLIEST_YEAR,
@@ -279,16 +284,18 @@ class ClusterFilter(django_filters.FilterSet):
         label=_("Size"),
         choices=SIZE_CHOICES,
         method="filter_size",
-        empty_label=_("any"),
+        empty_label=pgettext_lazy("any size", "any"),
     )
     has_universities = django_filters.ChoiceFilter(
         label=_("With universities"),
         choices=HAS_UNIVERSITIES_CHOICES,
         method="filter_has_universities",
-        empty_label=_("any"),
+        empty_label=pgettext_lazy("with or without universities", "any"),
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Cluster.Status.choices, empty_label=_("any")
+        label=_("Status"),
+        choices=Cluster.Status.choices,
+        empty_label=pgettext_lazy("any status", "any"),
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
@@ -327,10 +334,11 @@ class ClusterFilter(django_filters.FilterSet):
             aliases=aliases,
         )
         # Filled in with the form: {facet: {choice: count}}, the year bands, and the
-        # number of results (None until counted).
+        # number of results and of the segments among them (None until counted).
         self.facet_counts = {}
         self.year_bands = []
         self.result_count = None
+        self.segment_count = None
         self._search = None
 
     @property
@@ -492,7 +500,10 @@ class ClusterFilter(django_filters.FilterSet):
         if "highland" in values:
             narrowed = results.filter(self.condition("highland", values["highland"]))
         aliases = {}
-        aggregates = {"results": Count("pk", filter=Q(*applied.values()))}
+        aggregates = {
+            "results": Count("pk", filter=Q(*applied.values())),
+            "segments": Count("pk", filter=Q(*applied.values(), parent__isnull=False)),
+        }
         for facet, conditions in self.facet_conditions().items():
             own = FACET_FILTERS.get(facet, (facet,))
             others = Q(*(c for name, c in applied.items() if name not in own))
@@ -502,6 +513,7 @@ class ClusterFilter(django_filters.FilterSet):
                 aggregates[alias] = Count("pk", filter=others & condition)
         totals = narrowed.order_by().aggregate(**aggregates)
         self.result_count = totals["results"]
+        self.segment_count = totals["segments"]
         for alias, (facet, value) in aliases.items():
             self.facet_counts.setdefault(facet, {})[value] = totals[alias]
         by_highland = dict(

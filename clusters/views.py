@@ -11,6 +11,7 @@ from django_filters.views import FilterView
 from clusters.filters import ClusterFilter
 from clusters.models import Cluster, ClusterItem, Organisation, Page, Report
 from clusters.structured_data import cluster_entities
+from clusters.wording import directory_entries
 from cms.translated import translated_list
 from cms.views import TranslatedSlugMixin
 from ecosystems.models import Highland
@@ -114,11 +115,18 @@ class ClusterListView(FilterView):
         context["export_query"] = query
         context["is_filtered"] = bool(query)
         context["year_bands"] = self.year_band_links(without_page)
+        context["results_heading"] = self.results_heading(context["paginator"].count)
         page = context.get("page_obj")
         context["page_links"] = (
             page_links(page, self.request.path, query) if page else None
         )
         return context
+
+    def results_heading(self, results: int) -> str:
+        """The results in words, segments apart: "22 klastry i 2 segmenty", as the
+        home page counts the directory."""
+        segments = self.filterset.segment_count or 0
+        return directory_entries(results - segments, segments)
 
     def year_band_links(self, params: QueryDict) -> list[dict]:
         """The filter's year bands as links that set the years, with their counts."""

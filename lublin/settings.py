@@ -243,6 +243,8 @@ PASSWORD_EXTRA_DICTIONARY = ["lublin", "lubelski", "klaster", "klastry", "wyżyn
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# British dates on the English site (lublin/formats/en/); Polish keeps Django's own.
+FORMAT_MODULE_PATH = ["lublin.formats"]
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True

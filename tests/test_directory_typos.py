@@ -59,7 +59,11 @@ def test_facet_counts_follow_the_typo_tolerant_results():
     with translation.override("en"):
         filterset = ClusterFilter({"q": "biotechnologiczy"})
         filterset.form  # noqa: B018 (counts the facets)
-    assert filterset.facet_counts["status"] == {"active": 1, "inactive": 0}
+    assert filterset.facet_counts["status"] == {
+        "active": 1,
+        "inactive": 0,
+        "unconfirmed": 0,
+    }
     assert filterset.result_count == 1
 
 

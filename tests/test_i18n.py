@@ -31,7 +31,8 @@ def own_cache(settings, request):
 
 
 def read_po(path: Path) -> list[dict]:
-    """Entries of a .po file: msgid, msgid_plural, msgstr forms by index, flags."""
+    """Entries of a .po file: msgctxt, msgid, msgid_plural, msgstr forms by index,
+    flags."""
     entries = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         entry = {"flags": "", "msgstr": {}}
@@ -40,7 +41,9 @@ def read_po(path: Path) -> list[dict]:
             if line.startswith("#,"):
                 entry["flags"] = line
                 continue
-            match = re.match(r'^(msgid_plural|msgid|msgstr)(?:\[(\d)\])? (".*")$', line)
+            match = re.match(
+                r'^(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d)\])? (".*")$', line
+            )
             if match:
                 name, index, value = match.groups()
                 if name == "msgstr":
@@ -79,12 +82,17 @@ def test_compiled_catalogue_matches_the_po_file():
     with (CATALOGUE / "django.mo").open("rb") as compiled:
         mo = gettext_module.GNUTranslations(compiled)
     for entry in read_po(CATALOGUE / "django.po")[1:]:
+        context = entry.get("msgctxt")
         if "msgid_plural" in entry:
             for n, form in ((1, 0), (3, 1), (5, 2)):
-                assert (
-                    mo.ngettext(entry["msgid"], entry["msgid_plural"], n)
-                    == (entry["msgstr"][form])
-                ), entry["msgid"]
+                words = (entry["msgid"], entry["msgid_plural"], n)
+                compiled = (
+                    mo.npgettext(context, *words) if context else mo.ngettext(*words)
+                )
+                assert compiled == entry["msgstr"][form], entry["msgid"]
+        elif context:
+            compiled = mo.pgettext(context, entry["msgid"])
+            assert compiled == entry["msgstr"][0], entry["msgid"]
         else:
             assert mo.gettext(entry["msgid"]) == entry["msgstr"][0], entry["msgid"]
 

@@ -304,7 +304,10 @@ def test_directory_names_a_segments_parent_only_when_it_is_public(client):
 
     page = client.get("/pl/klastry/").content.decode()
 
-    assert '<dt>Segment klastra</dt><dd><a href="/pl/klastry/lubtechbridge/">' in page
+    assert (
+        '<dt>Segment należący do klastra</dt><dd><a href="/pl/klastry/lubtechbridge/">'
+        in page
+    )
     assert "Klaster szkic" not in page
     assert page.count("segment większego klastra") == 1
 
