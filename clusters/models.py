@@ -26,6 +26,7 @@ CURRENT_FIGURES = {
     "current_enterprises": "enterprises",
     "current_business_environment_institutions": "business_environment_institutions",
     "current_universities": "universities",
+    "current_year_is_earliest": "year_is_earliest",
 }
 
 
@@ -36,6 +37,14 @@ def latest_snapshot_figures() -> dict[str, Subquery]:
         name: Subquery(latest.values(field)[:1])
         for name, field in CURRENT_FIGURES.items()
     }
+
+
+def figures_year(year: int, is_earliest: bool) -> str:
+    """The year figures are shown under: an undated source's only as the earliest
+    it can be ("2024 or later"), never as that year's."""
+    if is_earliest:
+        return _("%(year)s or later") % {"year": year}
+    return str(year)
 
 
 class Coordinator(Keyed, Versioned):
@@ -116,7 +125,9 @@ class ClusterQuerySet(PublishableQuerySet):
 
         `clusters` and `segments` together are the directory's entries. Each top-level
         cluster's current snapshot counts once, in `years` under that snapshot's year
-        (latest first): figures of different years are never added together. Segments
+        (latest first): figures of different years are never added together, nor
+        undated figures (`year_is_earliest`: that year or later, `undated` when any)
+        with dated ones. Segments
         are left out of the sums, as their members are counted in their parent
         cluster; so are a cluster of clusters' figures, as its members are clusters
         ("5 klastrów"), not organisations. A year's enterprises may come from fewer
@@ -127,8 +138,8 @@ class ClusterQuerySet(PublishableQuerySet):
         not_of_clusters = Q(member_clusters__isnull=True)
         reported = top_level & not_of_clusters & Q(current_members__isnull=False)
         rows = (
-            self.order_by("-current_year")
-            .values("current_year")
+            self.order_by("-current_year", "current_year_is_earliest")
+            .values("current_year", "current_year_is_earliest")
             .annotate(
                 clusters=Count("pk", filter=top_level),
                 segments=Count("pk", filter=Q(parent__isnull=False)),
@@ -150,6 +161,10 @@ class ClusterQuerySet(PublishableQuerySet):
         figures["years"] = [
             {
                 "year": row["current_year"],
+                "year_is_earliest": row["current_year_is_earliest"],
+                "year_label": figures_year(
+                    row["current_year"], row["current_year_is_earliest"]
+                ),
                 "clusters": row["reporting"],
                 "members": row["members"],
                 "enterprises": row["enterprises"],
@@ -158,6 +173,7 @@ class ClusterQuerySet(PublishableQuerySet):
             for row in rows
             if row["reporting"]
         ]
+        figures["undated"] = any(year["year_is_earliest"] for year in figures["years"])
         return figures
 
 
@@ -229,6 +245,9 @@ class Cluster(Publishable):
     current_year = models.PositiveSmallIntegerField(
         _("year"), null=True, editable=False
     )
+    current_year_is_earliest = models.BooleanField(
+        _("undated source, not before this year"), null=True, editable=False
+    )
     current_members = models.PositiveIntegerField(
         _("members"), null=True, editable=False
     )
@@ -261,6 +280,7 @@ class Cluster(Publishable):
                     "year_established",
                     "parent",
                     "current_year",
+                    "current_year_is_earliest",
                     "current_members",
                     "current_enterprises",
                     "current_universities",
@@ -380,6 +400,16 @@ class MembershipSnapshot(models.Model):
         on_delete=models.CASCADE,
     )
     year = models.PositiveSmallIntegerField(_("year"))
+    # An undated source is filed under the earliest year it can be from; the figures
+    # are then shown as "that year or later", never as that year's.
+    year_is_earliest = models.BooleanField(
+        _("undated source, not before this year"),
+        default=False,
+        help_text=_(
+            "Tick when the source gives no date and the year is only the earliest "
+            "it can be from."
+        ),
+    )
     members = models.PositiveIntegerField(_("members"), null=True, blank=True)
     enterprises = models.PositiveIntegerField(_("enterprises"), null=True, blank=True)
     business_environment_institutions = models.PositiveIntegerField(
@@ -436,6 +466,10 @@ class MembershipSnapshot(models.Model):
         return (self.cluster.key, self.year)
 
     natural_key.dependencies = ["clusters.cluster"]
+
+    @property
+    def year_label(self) -> str:
+        return figures_year(self.year, self.year_is_earliest)
 
     def clean(self):
         errors = {

@@ -32,6 +32,8 @@ FIGURES = (
     "universities",
 )
 LIST_SEPARATOR = "; "
+# As the JSON writes them, rather than Python's "True" and "False".
+CSV_BOOLEANS = {True: "true", False: "false"}
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,6 +55,8 @@ CSV_COLUMNS = [
     "url_pl",
     "url_en",
     "updated",
+    # Added after version 1's first columns: appended, so no column moves.
+    "as_of_is_earliest",
 ]
 
 
@@ -121,11 +125,19 @@ def cluster_records(clusters: QuerySet, highlands: list[Highland]) -> list[dict]
     for snapshot in (
         MembershipSnapshot.objects.filter(cluster__in=selected)
         .order_by("cluster_id", "year")
-        .values("cluster_id", "year", *FIGURES, "source_pl", "source_en")
+        .values(
+            "cluster_id",
+            "year",
+            "year_is_earliest",
+            *FIGURES,
+            "source_pl",
+            "source_en",
+        )
     ):
         history[snapshot["cluster_id"]].append(
             {
                 "year": snapshot["year"],
+                "year_is_earliest": snapshot["year_is_earliest"],
                 **{figure: snapshot[figure] for figure in FIGURES},
                 "source": per_language_value(snapshot, "source"),
             }
@@ -196,6 +208,7 @@ def cluster_records(clusters: QuerySet, highlands: list[Highland]) -> list[dict]
                 "status": row["status"],
                 **{figure: current.get(figure) for figure in FIGURES},
                 "as_of": current.get("year"),
+                "as_of_is_earliest": current.get("year_is_earliest"),
                 "coordinators": coordinators.get(row["pk"], []),
                 "highlands": [
                     shown[pk]
@@ -276,6 +289,7 @@ def csv_row(record: dict) -> dict:
         "status": record["status"],
         **{figure: record[figure] for figure in FIGURES},
         "as_of": record["as_of"],
+        "as_of_is_earliest": CSV_BOOLEANS.get(record["as_of_is_earliest"]),
         "highlands": joined(highland["key"] for highland in record["highlands"]),
         "parent": record["parent"],
         "website": record["website"],

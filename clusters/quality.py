@@ -119,7 +119,7 @@ def snapshot_problems(cluster: Cluster, snapshot: MembershipSnapshot):
                     )
                     % {
                         "members": snapshot.members,
-                        "year": year,
+                        "year": snapshot.year_label,
                         "listed": cluster.listed,
                     },
                 )
@@ -138,7 +138,7 @@ def snapshot_problems(cluster: Cluster, snapshot: MembershipSnapshot):
                             "part": MembershipSnapshot._meta.get_field(
                                 part
                             ).verbose_name,
-                            "year": year,
+                            "year": snapshot.year_label,
                             "listed": listed,
                         },
                     )
@@ -153,7 +153,11 @@ def snapshot_problems(cluster: Cluster, snapshot: MembershipSnapshot):
                     "its parts add up to %(parts)s, more than its %(members)s "
                     "members (%(year)s)"
                 )
-                % {"parts": sum(parts), "members": snapshot.members, "year": year},
+                % {
+                    "parts": sum(parts),
+                    "members": snapshot.members,
+                    "year": snapshot.year_label,
+                },
             )
         )
     return problems

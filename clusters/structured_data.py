@@ -57,7 +57,8 @@ def figure_observations(cluster, snapshot) -> list[dict]:
     employees; `additionalProperty` is not defined on Organization). An Observation
     is "an observation about an entity at a particular time": about the cluster, of
     its `member` property, with the value and the year the figure is for. The
-    figures' export names say which part of the members each one counts.
+    figures' export names say which part of the members each one counts. schema.org
+    has no "that year or later": figures from an undated source carry no date.
     """
     if snapshot is None:
         return []
@@ -77,11 +78,16 @@ def figure_observations(cluster, snapshot) -> list[dict]:
                 "measuredProperty": {"@id": f"{CONTEXT}/member"},
                 "variableMeasured": name,
                 "value": value,
-                "observationDate": str(snapshot.year),
-                "observationPeriod": "P1Y",
+                **observation_date(snapshot),
             }
         )
     return observations
+
+
+def observation_date(snapshot) -> dict:
+    if snapshot.year_is_earliest:
+        return {}
+    return {"observationDate": str(snapshot.year), "observationPeriod": "P1Y"}
 
 
 def cluster_entities(cluster, *, parent=None, current=None) -> Entities:

@@ -273,7 +273,7 @@ def membership_chart(snapshots) -> dict | None:
     for index, snapshot in enumerate(points):
         x = round(plot_left + band * index + (band - bar_width) / 2, 1)
         bar = {
-            "year": snapshot.year,
+            "year": snapshot.year_label,
             "members": snapshot.members,
             "enterprises": snapshot.enterprises,
             "x": x,

@@ -34,8 +34,8 @@ def test_refresh_copies_the_latest_snapshot_and_empties_without_one():
 
     Cluster.objects.refresh_current_figures()
 
-    assert figures(cluster) == (2024, 174, 158, None, 3)
-    assert figures(empty) == (None,) * 5
+    assert figures(cluster) == (2024, 174, 158, None, 3, False)
+    assert figures(empty) == (None,) * 6
 
 
 def test_a_stale_copy_saved_later_keeps_the_new_figures():

@@ -514,3 +514,15 @@ def test_an_unconfirmed_cluster_says_since_when(loaded, client):
         page = client.get(jajko.get_absolute_url()).content.decode()
     assert "brak informacji od 2019 r." in page
     assert "aktywny" not in page
+
+
+def test_only_the_undated_english_pages_figures_are_not_before_their_year(loaded):
+    """The explore-lublin page gives no date: its figures are filed under 2024, the
+    earliest it can be from, and flagged so; the 2019 table's are dated."""
+    undated = MembershipSnapshot.objects.filter(year_is_earliest=True)
+    assert undated.count() == 18
+    assert all("explore-lublin" in s.source_en for s in undated)
+    assert set(undated.values_list("year", flat=True)) == {2024}
+    dated = MembershipSnapshot.objects.filter(year_is_earliest=False)
+    assert set(dated.values_list("year", flat=True)) == {2019}
+    assert cluster("wschodni-klaster-ict").current_year_is_earliest is True

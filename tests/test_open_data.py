@@ -189,6 +189,7 @@ def test_clusters_json_record_holds_the_stored_values(client, directory):
     assert full["history"] == [
         {
             "year": 2019,
+            "year_is_earliest": False,
             "members": 40,
             "enterprises": 30,
             "business_environment_institutions": None,
@@ -197,6 +198,7 @@ def test_clusters_json_record_holds_the_stored_values(client, directory):
         },
         {
             "year": 2024,
+            "year_is_earliest": False,
             "members": 55,
             "enterprises": 44,
             "business_environment_institutions": 6,
@@ -360,6 +362,7 @@ def test_csv_has_the_documented_columns_one_row_per_cluster(client, directory):
         "url_pl": absolute(directory["full"], "pl"),
         "url_en": absolute(directory["full"], "en"),
         "updated": full["updated"],
+        "as_of_is_earliest": "false",
     }
     assert OFFSET_TIMESTAMP.match(full["updated"])
     polish_only = rows[3]
