@@ -3,12 +3,12 @@ from http import HTTPStatus
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
-from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from clusters.models import INTRODUCTION_KEY, Cluster, Page
+from clusters.wording import directory_entries
 from ecosystems.models import Highland
 from lublin.outage import RETRY_AFTER_SECONDS
 
@@ -30,23 +30,6 @@ class HomeView(TemplateView):
             figures["clusters"], figures["segments"]
         )
         return context
-
-
-def directory_entries(clusters: int, segments: int) -> str:
-    """The directory's entries in words, "22 klastry i 2 segmenty": the home page
-    counts what the directory lists, segments of larger clusters included."""
-    clusters_text = ngettext(
-        "%(counter)s cluster", "%(counter)s clusters", clusters
-    ) % {"counter": clusters}
-    if not segments:
-        return clusters_text
-    segments_text = ngettext(
-        "%(counter)s segment", "%(counter)s segments", segments
-    ) % {"counter": segments}
-    return gettext("%(clusters)s and %(segments)s") % {
-        "clusters": clusters_text,
-        "segments": segments_text,
-    }
 
 
 @require_safe

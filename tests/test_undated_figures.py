@@ -185,3 +185,13 @@ def test_staff_mark_a_snapshot_undated_in_the_admin(client, publisher):
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:3000]
     cluster = Cluster.objects.get(pk=cluster.pk)
     assert (cluster.current_year, cluster.current_year_is_earliest) == (2024, True)
+
+
+def test_the_directory_card_says_an_undated_figure_is_so(client, undated, dated):
+    with translation.override("pl"):
+        content = html.unescape(client.get(reverse("clusters:list")).content.decode())
+
+    text = " ".join(re.sub(r"<[^>]+>", " ", content).split())
+    assert "55 (źródło bez daty, nie wcześniej niż 2024 r.)" in text
+    assert "55 (w 2024 roku)" not in text
+    assert "12 (w 2019 roku)" in text
