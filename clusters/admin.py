@@ -102,6 +102,7 @@ class ClusterAdmin(ClusterExportMixin, PublishableAdmin):
                     "highlands",
                     "parent",
                     "member_clusters",
+                    "universities_in_sources",
                     "website",
                     "verified_on",
                 ]

@@ -55,11 +55,12 @@ SIZE_CHOICES = [
 ]
 
 # Three answers, not two: a cluster whose number of universities is not reported
-# may well have some, so it is never counted as having none.
+# may well have some, so it is never counted as having none; one whose sources name
+# universities has some, whatever its figures say.
 HAS_UNIVERSITIES = {
-    "yes": Q(current_universities__gt=0),
-    "no": Q(current_universities=0),
-    "unknown": Q(current_universities__isnull=True),
+    "yes": Q(current_universities__gt=0) | Q(universities_in_sources=True),
+    "no": Q(current_universities=0, universities_in_sources=False),
+    "unknown": Q(current_universities__isnull=True, universities_in_sources=False),
 }
 HAS_UNIVERSITIES_CHOICES = [
     ("yes", _("yes")),
@@ -97,6 +98,8 @@ LISTED_FIELDS = (
     # A cluster of clusters counts clusters as its members: its card says so.
     "member_clusters",
     *CURRENT_FIGURES,
+    # Which texts are translations: for the page's translation note.
+    "translated_from",
 )
 # A segment's row names its parent cluster, when visitors may see it.
 PARENT_FIELDS = (
@@ -107,6 +110,7 @@ PARENT_FIELDS = (
     "is_published",
     "publish_from",
     "publish_until",
+    "translated_from",
 )
 # The filters a facet's counts leave out: by default the facet's own.
 FACET_FILTERS = {"year": ("year_from", "year_to")}
@@ -367,7 +371,9 @@ class ClusterFilter(django_filters.FilterSet):
             .prefetch_related(
                 Prefetch(
                     "coordinators",
-                    queryset=Coordinator.objects.only("key", "name_pl", "name_en"),
+                    queryset=Coordinator.objects.only(
+                        "key", "name_pl", "name_en", "translated_from"
+                    ),
                     to_attr="shown_coordinators",
                 )
             )

@@ -14,6 +14,7 @@ from cms.publishing import (
     unique_per_language,
 )
 from cms.search import normalise
+from cms.translation_marks import TranslationMarked
 
 PLAIN_TEXT_HELP = _("Plain text; a blank line starts a new paragraph.")
 EARLIEST_YEAR = 1900
@@ -47,7 +48,7 @@ def figures_year(year: int, is_earliest: bool) -> str:
     return str(year)
 
 
-class Coordinator(Keyed, Versioned):
+class Coordinator(Keyed, Versioned, TranslationMarked):
     """An organisation or a person that coordinates one or more clusters."""
 
     class Kind(models.TextChoices):
@@ -177,7 +178,7 @@ class ClusterQuerySet(PublishableQuerySet):
         return figures
 
 
-class Cluster(Publishable):
+class Cluster(Publishable, TranslationMarked):
     class Status(models.TextChoices):
         ACTIVE = "active", _("active")
         INACTIVE = "inactive", _("inactive")
@@ -224,6 +225,15 @@ class Cluster(Publishable):
     )
     membership_conditions = models.TextField(
         _("membership conditions"), blank=True, help_text=PLAIN_TEXT_HELP
+    )
+    universities_in_sources = models.BooleanField(
+        _("sources name universities among its members"),
+        default=False,
+        help_text=_(
+            "Tick when a source names universities among the cluster's members, "
+            "founders or coordinators, even without their number: the directory then "
+            "lists it with the clusters that have universities."
+        ),
     )
     website = models.URLField(_("website"), blank=True)
     member_organisations = models.ManyToManyField(
@@ -388,7 +398,7 @@ class ClusterPartQuerySet(models.QuerySet):
         )
 
 
-class MembershipSnapshot(models.Model):
+class MembershipSnapshot(TranslationMarked):
     """A cluster's member counts as a given source stated them for a year."""
 
     NATURAL_KEY_FIELDS = ("year",)
@@ -490,7 +500,7 @@ class MembershipSnapshot(models.Model):
             raise ValidationError(errors)
 
 
-class ClusterItem(models.Model):
+class ClusterItem(TranslationMarked):
     """One entry of a cluster's lists: goals, ways of achieving them, services..."""
 
     NATURAL_KEY_FIELDS = ("kind", "order")
@@ -498,6 +508,9 @@ class ClusterItem(models.Model):
     class Kind(models.TextChoices):
         GOAL = "goal", _("goal")
         ACTIVITY = "activity", _("way of achieving the goals")
+        # What a segment's source lists as its "key activities": not said to serve
+        # the goals, so not listed as a way of achieving them.
+        KEY_ACTIVITY = "key_activity", _("key activity")
         BENEFIT = "benefit", _("benefit for members")
         SERVICE = "service", _("service")
         PRODUCT = "product", _("product")
@@ -534,7 +547,7 @@ class ClusterItem(models.Model):
     natural_key.dependencies = ["clusters.cluster"]
 
 
-class Project(models.Model):
+class Project(TranslationMarked):
     """A flagship project of a cluster."""
 
     NATURAL_KEY_FIELDS = ("order",)
@@ -611,7 +624,7 @@ class Membership(models.Model):
 INTRODUCTION_KEY = "lublin-economic-highlands"
 
 
-class Page(Publishable):
+class Page(Publishable, TranslationMarked):
     """A free-standing text page, e.g. the introduction about clusters."""
 
     title = models.CharField(_("title"), max_length=300, blank=True)
@@ -630,7 +643,7 @@ class Page(Publishable):
         return self.title or self.key
 
 
-class Report(Keyed, Versioned):
+class Report(Keyed, Versioned, TranslationMarked):
     """A publication listed under "Materiały o klastrach"."""
 
     title = models.CharField(_("title"), max_length=500, blank=True)

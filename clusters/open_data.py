@@ -83,8 +83,9 @@ def absolute_urls(record) -> dict:
     return urls
 
 
-def timestamp(value) -> str:
-    return timezone.localtime(value).isoformat()
+def timestamp(value) -> str | None:
+    """A staff edit's time; None for content as loaded from its source."""
+    return timezone.localtime(value).isoformat() if value else None
 
 
 def cors(response: HttpResponse) -> HttpResponse:
@@ -185,7 +186,7 @@ def cluster_records(clusters: QuerySet, highlands: list[Highland]) -> list[dict]
             "status",
             "parent_id",
             "website",
-            "updated_at",
+            "edited_at",
         )
     )
     parents = {row["parent_id"] for row in rows} - {None}
@@ -221,7 +222,7 @@ def cluster_records(clusters: QuerySet, highlands: list[Highland]) -> list[dict]
                     for code, (before, after) in urls.items()
                 },
                 "history": snapshots,
-                "updated": timestamp(row["updated_at"]),
+                "updated": timestamp(row["edited_at"]),
             }
         )
     return records
@@ -338,7 +339,7 @@ def highlands_json(request):
             "clusters": [cluster.key for cluster in highland.clusters.all()],
             "cooperates_with": [other.key for other in highland.cooperates_with.all()],
             "url": absolute_urls(highland),
-            "updated": timestamp(highland.updated_at),
+            "updated": timestamp(highland.edited_at),
         }
         for highland in highlands.order_by("key")
     ]

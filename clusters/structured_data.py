@@ -134,5 +134,5 @@ def cluster_entities(cluster, *, parent=None, current=None) -> Entities:
     return Entities(
         main=[organization],
         other=figure_observations(cluster, current),
-        modified=cluster.updated_at,
+        modified=cluster.edited_at,
     )

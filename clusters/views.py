@@ -13,6 +13,7 @@ from clusters.models import Cluster, ClusterItem, Organisation, Page, Report
 from clusters.structured_data import cluster_entities
 from clusters.wording import directory_entries
 from cms.translated import translated_list
+from cms.translation_marks import translation_note
 from cms.views import TranslatedSlugMixin
 from ecosystems.models import Highland
 
@@ -20,6 +21,7 @@ from ecosystems.models import Highland
 ITEM_HEADINGS = {
     ClusterItem.Kind.GOAL: _("Goals"),
     ClusterItem.Kind.ACTIVITY: _("How the goals are achieved"),
+    ClusterItem.Kind.KEY_ACTIVITY: _("Key activities"),
     ClusterItem.Kind.BENEFIT: _("Benefits for members"),
     ClusterItem.Kind.SERVICE: _("Services"),
     ClusterItem.Kind.PRODUCT: _("Products"),
@@ -119,6 +121,14 @@ class ClusterListView(FilterView):
         page = context.get("page_obj")
         context["page_links"] = (
             page_links(page, self.request.path, query) if page else None
+        )
+        clusters = context["object_list"]
+        context["translation_note"] = translation_note(
+            clusters,
+            [cluster.shown_parent for cluster in clusters],
+            *(cluster.shown_highlands for cluster in clusters),
+            *(cluster.shown_coordinators for cluster in clusters),
+            self.filterset.highlands,
         )
         return context
 
@@ -234,6 +244,16 @@ class ClusterDetailView(TranslatedSlugMixin, DetailView):
         context["structured_data"] = cluster_entities(
             cluster, parent=context["parent"], current=context["current"]
         )
+        context["translation_note"] = translation_note(
+            cluster,
+            cluster.coordinators.all(),
+            cluster.highlands.all(),
+            cluster.segments.all(),
+            [context["parent"]],
+            snapshots,
+            items,
+            cluster.projects.all(),
+        )
         return context
 
 
@@ -320,4 +340,5 @@ class AboutClustersView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["reports"] = Report.objects.all()
+        context["translation_note"] = translation_note(self.object, context["reports"])
         return context

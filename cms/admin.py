@@ -20,6 +20,7 @@ from cms.preview import PreviewAdminMixin
 from cms.review import ReviewAdminMixin
 from cms.revision_admin import RevisionAdminMixin
 from cms.revision_views import RevisionHistoryAdminMixin
+from cms.translation_review import TranslationReviewAdminMixin
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
@@ -53,9 +54,15 @@ class LabelledSplitDateTime(widgets.AdminSplitDateTime):
         return context
 
 
-class ContentAdmin(OptimisticLockingMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
-    """Tabs per language, edit history with revert, the translation status, and no
-    lost edits (a save based on an older copy is refused: cms/locking.py).
+class ContentAdmin(
+    TranslationReviewAdminMixin,
+    OptimisticLockingMixin,
+    SimpleHistoryAdmin,
+    TabbedTranslationAdmin,
+):
+    """Tabs per language, edit history with revert, the translation status and its
+    review (cms/translation_review.py), and no lost edits (a save based on an older
+    copy is refused: cms/locking.py).
     """
 
     list_per_page = 50

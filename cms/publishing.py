@@ -60,6 +60,9 @@ class Versioned(models.Model):
         abstract = True
 
 
+SOURCE_DATE_FIELDS = ("source_year", "source_year_is_earliest")
+
+
 class Publishable(Keyed, Versioned):
     is_published = models.BooleanField(
         _("published"),
@@ -79,6 +82,19 @@ class Publishable(Keyed, Versioned):
         help_text=_("Empty: with no end."),
     )
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    # What visitors read as "last updated": set when an edit is published
+    # (mark_edited), never by loading or deriving.
+    edited_at = models.DateTimeField(
+        _("last editorial change"), null=True, blank=True, editable=False
+    )
+    # Starter content not edited since: the date of the source it comes from, as
+    # precise as the source (an undated page gives the earliest year it can be).
+    source_year = models.PositiveSmallIntegerField(
+        _("year of the source"), null=True, blank=True, editable=False
+    )
+    source_year_is_earliest = models.BooleanField(
+        _("the source is undated: its year or later"), default=False, editable=False
+    )
 
     objects = PublishableQuerySet.as_manager()
 
@@ -93,6 +109,12 @@ class Publishable(Keyed, Versioned):
             and (self.publish_from is None or self.publish_from <= now)
             and (self.publish_until is None or self.publish_until > now)
         )
+
+
+def mark_edited(model, pk) -> None:
+    """Records that an edit of the record just became what visitors see."""
+    if issubclass(model, Publishable):
+        model._base_manager.filter(pk=pk).update(edited_at=timezone.now())
 
 
 def publish_permission(model) -> str:

@@ -30,8 +30,12 @@ from django.utils.text import Truncator
 from modeltranslation.translator import NotRegistered, translator
 
 from cms.models import Revision
+from cms.publishing import SOURCE_DATE_FIELDS, mark_edited
+from cms.translation_marks import MARK_FIELDS
 
 VERSION = "version"
+# Not edited in forms, yet part of the record a revision restores.
+KEPT_UNEDITABLE = {VERSION, *MARK_FIELDS, *SOURCE_DATE_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,9 @@ def owned_models(model) -> dict[str, type[Model]]:
 
 
 def stored_fields(model) -> list[str]:
-    """The fields a revision keeps: what staff edit (in each language) and the
-    version; derived fields are computed again when a revision is restored."""
+    """The fields a revision keeps: what staff edit (in each language), the version
+    and what marks the texts (translations, source dates); derived fields are
+    computed again when a revision is restored."""
     try:
         bare = set(translator.get_options_for_model(model).fields)
     except NotRegistered:
@@ -74,7 +79,7 @@ def stored_fields(model) -> list[str]:
     return [
         field.name
         for field in model._meta.concrete_fields
-        if (field.editable or field.name == VERSION)
+        if (field.editable or field.name in KEPT_UNEDITABLE)
         and not field.primary_key
         and field.name not in bare
     ]
@@ -257,7 +262,31 @@ def live_of(model, pk) -> Revision | None:
 
 def differs_from_latest(obj: Model, content: dict) -> bool:
     previous = latest(type(obj), obj.pk)
-    return previous is None or compared(previous.content) != compared(content)
+    if previous is None:
+        return True
+    return compared(with_defaults(type(obj), previous.content)) != compared(content)
+
+
+def with_defaults(model, content: dict) -> dict:
+    """`content` with the fields added to the models since it was stored, at their
+    defaults: a revision older than a field is not a change of it."""
+
+    def filled(model, row: dict) -> dict:
+        missing = {
+            name: model._meta.get_field(name).get_default()
+            for name in stored_fields(model)
+            if name not in row["fields"]
+        }
+        return {**row, "fields": {**row["fields"], **missing}} if missing else row
+
+    owned = owned_models(model)
+    return {
+        **filled(model, content),
+        "children": {
+            name: [filled(owned[name], row) for row in rows]
+            for name, rows in content["children"].items()
+        },
+    }
 
 
 def create(
@@ -266,6 +295,9 @@ def create(
     """A revision of `obj` holding `content`; published: written to the tables."""
     now = timezone.now()
     reserve_ids(type(obj), content)
+    if published and user is not None:
+        # A person's edit, live at once (not the first revision of loaded content).
+        mark_edited(type(obj), obj.pk)
     return Revision.objects.create(
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=str(obj.pk),
@@ -296,6 +328,7 @@ def mark_published(revision: Revision, user=None) -> None:
     revision.published_by = user
     revision.go_live_at = None
     revision.save(update_fields=["published_at", "published_by", "go_live_at"])
+    mark_edited(revision.model, revision.object_id)
 
 
 def record_deletion(obj: Model, user) -> None:

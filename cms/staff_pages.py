@@ -21,6 +21,7 @@ from cms.models import Revision
 from cms.preview import admin_url, language_name
 from cms.publishing import publishable_models
 from cms.revision_admin import user_name
+from cms.translation_review import review_counts
 
 LANGUAGE_CODES = translation_status.LANGUAGE_CODES
 RECENT_CHANGES = 15
@@ -146,6 +147,7 @@ class TranslationsView(AdminPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         sections = translations_left(self.request, self.admin_site)
         context["sections"] = sections
+        context["reviews"] = review_counts(self.request, self.admin_site)
         context["languages"] = [
             {
                 "code": code,

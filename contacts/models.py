@@ -3,9 +3,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cms.publishing import Keyed, Versioned
+from cms.translation_marks import TranslationMarked
 
 
-class Unit(Keyed, Versioned):
+class Unit(Keyed, Versioned, TranslationMarked):
     """A unit of the City Office, e.g. the business relations section."""
 
     name = models.CharField(_("name"), max_length=300, blank=True)
@@ -20,7 +21,7 @@ class Unit(Keyed, Versioned):
         return self.name or self.key
 
 
-class Team(Keyed, Versioned):
+class Team(Keyed, Versioned, TranslationMarked):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), related_name="teams", on_delete=models.PROTECT
     )
@@ -49,7 +50,7 @@ class TeamMemberQuerySet(models.QuerySet):
         return self.get(team__key=team_key, name=name)
 
 
-class TeamMember(Versioned):
+class TeamMember(Versioned, TranslationMarked):
     team = models.ForeignKey(
         Team, verbose_name=_("team"), related_name="members", on_delete=models.CASCADE
     )
@@ -95,7 +96,7 @@ class TeamMember(Versioned):
         return f"tel:+48{digits}"
 
 
-class AccessibilityStatement(Keyed, Versioned):
+class AccessibilityStatement(Keyed, Versioned, TranslationMarked):
     """The accessibility statement, in the layout of the Polish template for public bodies."""
 
     class Status(models.TextChoices):

@@ -2,6 +2,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView
 
+from cms.translation_marks import translation_note
 from contacts.models import AccessibilityStatement, Team
 from contacts.structured_data import team_entities
 
@@ -16,7 +17,13 @@ class TeamListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["structured_data"] = team_entities(context["team_list"])
+        teams = context["team_list"]
+        context["structured_data"] = team_entities(teams)
+        context["translation_note"] = translation_note(
+            teams,
+            [team.unit for team in teams],
+            *(team.members.all() for team in teams),
+        )
         return context
 
 
@@ -40,4 +47,5 @@ class AccessibilityStatementView(DetailView):
         members = list(team.members.all()) if team else []
         context["contact_email"] = next((m.email for m in members if m.email), "")
         context["contact_phone"] = next((m for m in members if m.phone), None)
+        context["translation_note"] = translation_note(self.object, [team], members)
         return context

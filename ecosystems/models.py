@@ -3,9 +3,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cms.publishing import Publishable, schedule_in_order, unique_per_language
+from cms.translation_marks import TranslationMarked
 
 
-class Highland(Publishable):
+class Highland(Publishable, TranslationMarked):
     """One of the five Lublin Economic Highlands ecosystems."""
 
     name = models.CharField(_("name"), max_length=200)

@@ -37,4 +37,4 @@ def highland_entities(highland) -> Entities:
             ],
         }
     )
-    return Entities(main=[organization], modified=highland.updated_at)
+    return Entities(main=[organization], modified=highland.edited_at)

@@ -4,6 +4,7 @@ from django.db.models import Count, Prefetch, Q
 from django.views.generic import DetailView, ListView
 
 from cms.ordering import name_as_shown
+from cms.translation_marks import translation_note
 from cms.views import TranslatedSlugMixin
 from ecosystems.models import Highland
 from ecosystems.structured_data import highland_entities
@@ -58,6 +59,14 @@ class HighlandListView(ListView):
     def get_queryset(self):
         return published_highlands()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        highlands = context["highland_list"]
+        context["translation_note"] = translation_note(
+            highlands, *(highland.shown_clusters for highland in highlands)
+        )
+        return context
+
 
 class HighlandDetailView(TranslatedSlugMixin, DetailView):
     template_name = "ecosystems/highland_detail.html"
@@ -74,4 +83,9 @@ class HighlandDetailView(TranslatedSlugMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["structured_data"] = highland_entities(self.object)
+        context["translation_note"] = translation_note(
+            self.object,
+            self.object.shown_clusters,
+            self.object.cooperates_with.all(),
+        )
         return context

@@ -10,6 +10,7 @@ from cms import recovery, translation_status
 from cms.preview import admin_url, language_name
 from cms.review import waiting_for_review
 from cms.staff_pages import LANGUAGE_CODES, publication_counts, recent_changes, waiting
+from cms.translation_review import review_counts
 from contacts.models import TeamMember
 from ecosystems.models import Highland
 
@@ -47,6 +48,7 @@ def dashboard(request, admin_site) -> dict:
             }
             for code in LANGUAGE_CODES
         ],
+        "to_review": sum(row.count for row in review_counts(request, admin_site)),
         "links": {
             "translations": reverse("admin:clusters_translations"),
             "quality": reverse("admin:clusters_quality"),

@@ -65,7 +65,7 @@ class ClusterSitemap(BilingualSitemap):
         return Cluster.objects.published().order_by("key")
 
     def lastmod(self, item):
-        return item.updated_at
+        return item.edited_at
 
 
 class HighlandSitemap(BilingualSitemap):
@@ -73,7 +73,7 @@ class HighlandSitemap(BilingualSitemap):
         return Highland.objects.published().order_by("key")
 
     def lastmod(self, item):
-        return item.updated_at
+        return item.edited_at
 
 
 SITEMAPS = {

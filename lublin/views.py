@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from clusters.models import INTRODUCTION_KEY, Cluster, Page
 from clusters.wording import directory_entries
+from cms.translation_marks import translation_note
 from ecosystems.models import Highland
 from lublin.outage import RETRY_AFTER_SECONDS
 
@@ -28,6 +29,9 @@ class HomeView(TemplateView):
         context["figures"] = figures
         context["directory_entries"] = directory_entries(
             figures["clusters"], figures["segments"]
+        )
+        context["translation_note"] = translation_note(
+            [context["introduction"]], context["highlands"]
         )
         return context
 

@@ -200,13 +200,16 @@ def test_both_snapshots_of_a_cluster_whose_figures_changed(loaded):
 def test_cluster_on_the_polish_page_only(loaded):
     cebularz = cluster("lubelski-cebularz")
 
-    assert (cebularz.name_pl, cebularz.name_en) == ("Lubelski Cebularz", "")
+    # The official Polish name stays the name; English adds a descriptive one.
+    assert (cebularz.name_pl, cebularz.name_en) == (
+        "Lubelski Cebularz",
+        "Lubelski Cebularz (Lublin Onion Flatbread)",
+    )
+    assert cebularz.translated_from == {"name": "pl"}
     assert (cebularz.slug_pl, cebularz.slug_en) == (
         "lubelski-cebularz",
-        "lubelski-cebularz",
+        "lubelski-cebularz-lublin-onion-flatbread",
     )
-    with translation.override("en"):
-        assert cebularz.name == "Lubelski Cebularz"
     [snapshot] = cebularz.snapshots.all()
     assert (snapshot.year, snapshot.members, snapshot.enterprises) == (2019, 21, 21)
 
@@ -215,10 +218,12 @@ def test_cluster_on_the_english_page_only(loaded):
     esta = cluster("esta-cluster")
 
     assert (esta.name_pl, esta.name_en, esta.year_established) == (
-        "",
+        "Klaster ESTA",
         "ESTA Cluster",
         2024,
     )
+    assert esta.translated_from["name"] == "en"
+    assert esta.slug_pl == "klaster-esta"
     [snapshot] = esta.snapshots.all()
     assert snapshot.year == 2024
     assert (
@@ -239,11 +244,13 @@ def test_count_missing_from_the_table_stays_missing(loaded):
 def test_nameless_english_profile_is_klaster_group_pl(loaded):
     group = cluster("klaster-group-pl")
 
+    # A brand: the same name in both languages, not a translation.
     assert (group.name_pl, group.name_en, group.year_established) == (
         "Klaster-Group.pl",
-        "",
+        "Klaster-Group.pl",
         2011,
     )
+    assert "name" not in group.translated_from
     assert group.coordinators.get().name_en == "Netrix Group sp. z o.o."
     figures = {s.year: (s.members, s.enterprises) for s in group.snapshots.all()}
     assert figures == {2019: (15, 15), 2024: (26, 25)}
@@ -284,7 +291,9 @@ def test_segments_belong_to_lubtechbridge_with_their_own_activities(loaded):
         "LubTechBridge 4.0",
     }
     for segment in parent.segments.all():
-        assert segment.items.filter(kind=ClusterItem.Kind.ACTIVITY).count() == 5
+        # The source's "key activities", not "how the goals are achieved".
+        assert segment.items.filter(kind=ClusterItem.Kind.KEY_ACTIVITY).count() == 5
+        assert not segment.items.filter(kind=ClusterItem.Kind.ACTIVITY).exists()
         assert not segment.snapshots.exists()
     assert parent.coordinators.get().name_pl == "Software Camp sp. z o.o."
     assert parent.snapshots.get().business_environment_institutions == 1
@@ -303,6 +312,7 @@ def test_eastern_metal_processing_keeps_every_list(loaded):
     assert counts == {
         "goal": 4,
         "activity": 0,
+        "key_activity": 0,
         "benefit": 3,
         "service": 14,
         "product": 17,
@@ -363,18 +373,31 @@ def test_highland_clusters_and_cooperating_highlands(loaded):
         "klaster-wyzyna-motoryzacyjna-i-maszynowa"
     ]
     assert [h.key for h in automotive.cooperates_with.all()] == ["lublin-it-highland"]
-    with translation.override("pl"):
-        assert medical.name == "Lublin Medical Highland"
-    assert (medical.name_pl, medical.slug_pl) == ("", "lublin-medical-highland")
+    # The city's Polish names of the programme's Highlands, with Polish addresses.
+    assert (medical.name_pl, medical.slug_pl) == (
+        "Lubelska Wyżyna Medyczna",
+        "lubelska-wyzyna-medyczna",
+    )
+    assert (medical.name_en, medical.slug_en) == (
+        "Lublin Medical Highland",
+        "lublin-medical-highland",
+    )
+    assert medical.translated_from["name"] == "en"
 
 
 def test_pages_and_reports(loaded):
     about = Page.objects.get(key="about-clusters")
-    assert (about.title_pl, about.title_en, about.body_en) == ("Klastry", "", "")
+    assert (about.title_pl, about.title_en) == ("Klastry", "Clusters")
     assert "16 klastrów" in about.body_pl
+    assert "16 clusters" in about.body_en
+    assert about.translated_from == {"title": "pl", "summary": "pl", "body": "pl"}
     highlands = Page.objects.get(key="lublin-economic-highlands")
-    assert (highlands.title_pl, highlands.title_en) == ("", "Lublin Economic Highlands")
+    assert (highlands.title_pl, highlands.title_en) == (
+        "Lubelskie Wyżyny Gospodarcze",
+        "Lublin Economic Highlands",
+    )
     assert "quadruple helix" in highlands.body_en
+    assert "poczwórnej helisy" in highlands.body_pl
 
     reports = list(Report.objects.all())
     assert [r.year for r in reports] == [2014, None, 2015]

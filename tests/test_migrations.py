@@ -136,7 +136,11 @@ def test_every_revisioned_record_gets_a_first_live_revision_of_what_it_is(
 
     for record in records:
         (revision,) = revisions.revisions_of(record)
-        assert revision.content == revisions.snapshot(record), type(record)
+        # Fields added by later migrations (translation marks, source dates) are
+        # not in a revision the cms migration wrote: they count as their defaults.
+        assert revisions.with_defaults(type(record), revision.content) == (
+            revisions.snapshot(record)
+        ), type(record)
         assert (revision.created_at, revision.created_by) == (latest, author)
         assert revision.published_at == latest
         assert not revisions.differs_from_latest(record, revisions.snapshot(record))

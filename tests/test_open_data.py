@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 
 from clusters.models import Cluster
 from clusters.open_data import CSV_COLUMNS, DEFAULT_LICENCE
+from cms.publishing import mark_edited
 from ecosystems.models import Highland
 from tests.factories import (
     make_cluster,
@@ -136,6 +137,9 @@ def directory():
     draft_parent = make_cluster(key="draft-parent", is_published=False)
     make_cluster(key="orphan", parent=draft_parent, name_en="Orphan")
     make_cluster(key="draft", name_pl="Szkic Tajny", is_published=False, highlands=[it])
+    # Edited by staff since loaded; the others are as their source had them.
+    for record in (full, it):
+        mark_edited(type(record), record.pk)
     return {"it": it, "med": med, "full": full, "parent": parent}
 
 

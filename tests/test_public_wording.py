@@ -7,6 +7,8 @@ from datetime import date, datetime
 import pytest
 from django.utils import formats, translation
 
+from cms.publishing import mark_edited
+from ecosystems.models import Highland
 from tests.factories import (
     make_cluster,
     make_coordinator,
@@ -197,6 +199,7 @@ def test_dates_are_british_in_english_and_unchanged_in_polish():
 
 def test_english_pages_show_british_dates(client):
     highland = make_highland()
+    mark_edited(Highland, highland.pk)
     with translation.override("en"):
         content = page(client, highland.get_absolute_url())
     shown = re.search(r"<time datetime=[^>]*>([^<]*)</time>", content).group(1)
