@@ -109,6 +109,19 @@ class TranslationReviewAdminMixin:
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         if self._reviews(obj):
+            # The admin's default fieldset lists every form field, these included:
+            # they are shown in their own section only.
+            own = {"translations", CHECKED}
+            fieldsets = [
+                (
+                    name,
+                    {
+                        **options,
+                        "fields": [f for f in options["fields"] if f not in own],
+                    },
+                )
+                for name, options in fieldsets
+            ]
             fields = ["translations"]
             if self.has_change_permission(request, obj):
                 fields.append(CHECKED)

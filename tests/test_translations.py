@@ -326,3 +326,12 @@ def test_last_updated_is_the_sources_date_until_an_edit_is_published(
 def test_loading_starter_content_sets_no_editorial_date(starter_content):
     assert not Cluster.objects.filter(edited_at__isnull=False).exists()
     assert not Cluster.objects.filter(source_year__isnull=True).exists()
+
+
+def test_a_form_without_its_own_sections_shows_the_review_once(client, publisher):
+    highland = make_highland(translated_from={"name": "en"}, translation_reviewed=False)
+    client.force_login(publisher)
+    content = client.get(
+        reverse("admin:ecosystems_highland_change", args=[highland.pk])
+    ).content.decode()
+    assert content.count('name="translations_checked"') == 1
