@@ -271,22 +271,25 @@ def with_defaults(model, content: dict) -> dict:
     """`content` with the fields added to the models since it was stored, at their
     defaults: a revision older than a field is not a change of it."""
 
-    def filled(model, row: dict) -> dict:
-        missing = {
+    def filler(model):
+        defaults = {
             name: model._meta.get_field(name).get_default()
             for name in stored_fields(model)
-            if name not in row["fields"]
         }
-        return {**row, "fields": {**row["fields"], **missing}} if missing else row
+
+        def filled(row: dict) -> dict:
+            if defaults.keys() <= row["fields"].keys():
+                return row
+            return {**row, "fields": {**defaults, **row["fields"]}}
+
+        return filled
 
     owned = owned_models(model)
-    return {
-        **filled(model, content),
-        "children": {
-            name: [filled(owned[name], row) for row in rows]
-            for name, rows in content["children"].items()
-        },
-    }
+    children = {}
+    for name, rows in content["children"].items():
+        filled = filler(owned[name])
+        children[name] = [filled(row) for row in rows]
+    return {**filler(model)(content), "children": children}
 
 
 def create(

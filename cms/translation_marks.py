@@ -16,7 +16,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+from cms.translation_status import LANGUAGE_CODES
+
 # Kept in revisions although no form edits them directly (cms/revisions.py).
 MARK_FIELDS = ("translated_from", "translation_reviewed")
 
