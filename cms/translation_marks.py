@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -125,9 +126,11 @@ def describe(record) -> list[str]:
         "en": gettext("translated from English"),
         "pl": gettext("translated from Polish"),
     }
+    marks = record.translated_from or {}
     lines = []
-    for field, source in (record.translated_from or {}).items():
-        label = record._meta.get_field(field).verbose_name
+    for field in (f.name for f in record._meta.fields if f.name in marks):
+        source = marks[field]
+        label = capfirst(record._meta.get_field(field).verbose_name)
         for target in LANGUAGE_CODES:
             if target != source:
                 lines.append(
