@@ -30,7 +30,6 @@ from clusters.models import (  # noqa: E402
     Project,
 )
 from cms.caching import bump_content_version  # noqa: E402
-from cms.search import normalise  # noqa: E402
 from contacts.models import Team, TeamMember, Unit  # noqa: E402
 from ecosystems.models import Highland  # noqa: E402
 
@@ -135,11 +134,6 @@ def generate(size: int, seed: int = 7) -> None:
             is_published=n % 20 != 19,  # 5% unpublished; klaster-7 is shown
         )
         chosen = rng.sample(coordinators, k=min(len(coordinators), rng.randint(1, 2)))
-        names = [cluster.name_pl, cluster.name_en]
-        texts = [cluster.characteristics_pl, cluster.characteristics_en]
-        texts += [c.name_pl for c in chosen] + [c.name_en for c in chosen]
-        cluster.search_name = normalise(" \n ".join(names))
-        cluster.search_text = normalise(" \n ".join(names + texts))
         clusters.append(cluster)
         cluster_coordinators.append(chosen)
     clusters = Cluster.objects.bulk_create(clusters, batch_size=1000)
@@ -205,7 +199,9 @@ def generate(size: int, seed: int = 7) -> None:
         (Membership, memberships),
     ]:
         model.objects.bulk_create(rows, batch_size=2000)
-    Cluster.objects.refresh_current_figures()  # bulk inserts skip save()
+    # Bulk inserts skip save(): the figures and the search text are derived now.
+    Cluster.objects.refresh_current_figures()
+    Cluster.objects.all().refresh_search_text()
 
     Page.objects.bulk_create(
         Page(

@@ -17,6 +17,7 @@ from clusters.models import (
     Page,
     Project,
     Report,
+    SearchSynonym,
 )
 from cms.admin import (
     ContentAdmin,
@@ -157,6 +158,19 @@ class OrganisationAdmin(OptimisticLockingMixin, admin.ModelAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Member organisations' names are searched with their clusters.
+        obj.clusters.refresh_search_text()
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Equivalent terms for the directory search, used from the next search on."""
+
+    list_display = ["__str__"]
+    search_fields = ["terms"]
 
 
 @admin.register(Page)

@@ -34,7 +34,12 @@ class ClustersConfig(content_apps.ContentAppConfig):
             app_label=self.label,
             m2m_fields=["coordinators", "highlands"],
             # Derived from other rows, and recomputed on every save.
-            excluded_fields=["search_name", "search_text", *CURRENT_FIGURES],
+            excluded_fields=[
+                "search_name",
+                "search_description",
+                "search_text",
+                *CURRENT_FIGURES,
+            ],
         )
         revisions.register(
             "Cluster",

@@ -8,6 +8,7 @@ other filters applied; they, and the number of results, come from two queries.
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db import connections
 from django.db.models import (
     Case,
@@ -29,17 +30,34 @@ from clusters.models import (
     LATEST_YEAR,
     Cluster,
     Coordinator,
+    SearchSynonym,
 )
+from cms.caching import content_version
 from cms.ordering import language_pair, name_as_shown
-from cms.search import close_words, normalise, vocabulary
+from cms.search import Query, close_words, indexed_fields, vocabulary
 from cms.translated import translated_text
 from ecosystems.models import Highland
 
 MAX_QUERY_LENGTH = 200
+SYNONYMS_CACHED_FOR = 60 * 60
 # More words than anyone types; bounds the size of the SQL a query can build.
 MAX_QUERY_WORDS = 10
-# What may come just before a word in a name: "Eco-Energy", "Klaster „Lubelski”".
-WORD_STARTS = (" ", "-", "(", "„", '"', "/")
+# Where a search found a cluster, in the order the results page names them: the
+# sections of its stored search text (Cluster.build_search_text) and its Highland.
+FOUND_IN = {
+    "names": pgettext_lazy("found in the", "name"),
+    "texts": pgettext_lazy("found in the", "description"),
+    "goal": pgettext_lazy("found in the", "goals"),
+    "activity": pgettext_lazy("found in the", "ways of achieving the goals"),
+    "key_activity": pgettext_lazy("found in the", "key activities"),
+    "benefit": pgettext_lazy("found in the", "benefits for members"),
+    "service": pgettext_lazy("found in the", "services"),
+    "product": pgettext_lazy("found in the", "products"),
+    "projects": pgettext_lazy("found in the", "projects"),
+    "coordinators": pgettext_lazy("found in the", "coordinators"),
+    "members": pgettext_lazy("found in the", "member organisations"),
+    "highlands": pgettext_lazy("found in the", "Highland"),
+}
 
 SIZE_BANDS = {
     "1-19": Q(current_members__gte=1, current_members__lte=19),
@@ -122,59 +140,100 @@ def in_highland(pk: int) -> Q:
     return Q(pk__in=links.values("cluster_id"))
 
 
-class Search:
-    """The words of a directory search, and how they match.
+def synonym_groups() -> list[list[str]]:
+    """The synonyms staff list, read once per version of the content: a change to
+    them is a change of content (cms/signals.py), so the next search uses it."""
+    key = f"search-synonyms:{content_version()}"
+    groups = cache.get(key)
+    if groups is None:
+        groups = [synonym.phrases() for synonym in SearchSynonym.objects.all()]
+        cache.set(key, groups, SYNONYMS_CACHED_FOR)
+    return groups
 
-    Exact first: every word is in the text. When that finds nothing, a word also
-    matches a name's word like it, a typo away ("biotechnologiczy" finds
-    "Biotechnologiczny"): by trigram word similarity on PostgreSQL (pg_trgm, answered
-    from the names' trigram index), by the same measure over the names' words
-    elsewhere. Names only: word similarity against every cluster's long text would
-    take seconds at ten thousand clusters, since the index narrows it down too little.
+
+class Search:
+    """The words of a directory search, and how they match (cms/search.py `Query`):
+    words, not parts of words, in any of their forms, with the synonyms staff list.
+
+    Exact first: every word (or a synonym of it) is in the cluster's stored text or
+    its Highland's name. When that finds nothing, a word also matches a name's word
+    like it, a typo away ("biotechnologiczy" finds "Biotechnologiczny"): by trigram
+    word similarity on PostgreSQL (pg_trgm, answered from the names' trigram index),
+    by the same measure over the names' words elsewhere. Names only: word similarity
+    against every cluster's long text would take seconds at ten thousand clusters,
+    since the index narrows it down too little.
     """
 
-    def __init__(self, text: str, queryset: QuerySet):
+    def __init__(self, text: str, queryset: QuerySet, highlands: list[Highland]):
         self.text = text
-        self.words = normalise(text).split()[:MAX_QUERY_WORDS]
+        self.query = Query.parse(text, synonym_groups(), MAX_QUERY_WORDS)
+        # Something typed, but no word in it ("%"): nothing can match.
+        self.nothing = bool(text.strip()) and not self.query
         self.vendor = connections[queryset.db].vendor
+        # Per unit, the Highlands whose name or texts hold it: their clusters match.
+        # There are five; their texts are read as the search reads stored ones.
+        texts = {
+            highland.pk: indexed_fields(highland, "name", "summary", "body")
+            for highland in highlands
+        }
+        self.highland_units = [
+            {pk for pk, text in texts.items() if self.query.unit_in(unit, text)}
+            for unit in self.query.units
+        ]
         self.similar = {}
-        self.fuzzy = bool(self.words) and not self.exact(queryset).exists()
+        self.fuzzy = bool(self.query) and not self.exact(queryset).exists()
         if self.fuzzy and self.vendor != "postgresql":
             known = vocabulary(queryset.values_list("search_name", flat=True))
-            self.similar = {word: close_words(word, known) for word in self.words}
+            self.similar = {
+                word.text: close_words(word.text, known) for word in self.query.typed
+            }
 
     def filter(self, queryset: QuerySet) -> QuerySet:
-        if not self.words:
+        if self.nothing:
+            return queryset.none()
+        if not self.query:
             return queryset
         return self.similar_to(queryset) if self.fuzzy else self.exact(queryset)
 
     def exact(self, queryset: QuerySet) -> QuerySet:
-        """Keep clusters with every word, ranked by where the words are.
-
-        `search_rank` is 0 when every word starts a word of a name (or other name), 1
-        when every word is inside the names, 2 when some word is only in other text.
-        """
-        words = self.words
-        for word in words:
-            queryset = queryset.filter(search_text__contains=word)
-        at_word_start = Q(
-            *(
-                Q(
-                    Q(search_name__startswith=word),
-                    *(Q(search_name__contains=start + word) for start in WORD_STARTS),
-                    _connector=Q.OR,
+        """Keep clusters with every word; `search_rank` 0 when every word is in the
+        names, else 1."""
+        for unit, highlands in zip(self.query.units, self.highland_units, strict=True):
+            condition = self.query.unit_condition("search_text", unit)
+            if highlands:
+                condition |= Q(
+                    pk__in=Cluster.highlands.through.objects.filter(
+                        highland_id__in=highlands
+                    ).values("cluster_id")
                 )
-                for word in words
-            )
-        )
-        in_names = Q(*(Q(search_name__contains=word) for word in words))
-        return queryset.annotate(
-            search_rank=Case(
-                When(at_word_start, then=Value(0)),
-                When(in_names, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
+            queryset = queryset.filter(condition)
+        return queryset.annotate(search_rank=self.rank())
+
+    def rank(self):
+        """Lower first. Per word: in the names 0, in the description 2, elsewhere 4;
+        one more when only a synonym of it is there, not the word as typed."""
+        query = self.query
+        return sum(
+            (
+                Case(
+                    *(
+                        When(
+                            query.unit_condition(field, alternatives),
+                            then=Value(score),
+                        )
+                        for score, (field, alternatives) in enumerate(
+                            (field, alternatives)
+                            for field in ("search_name", "search_description")
+                            for alternatives in (unit[:1], unit)
+                        )
+                    ),
+                    When(query.unit_condition("search_text", unit[:1]), then=Value(4)),
+                    default=Value(5),
+                    output_field=IntegerField(),
+                )
+                for unit in query.units
+            ),
+            start=Value(0, output_field=IntegerField()),
         )
 
     def like_in_names(self, word: str) -> Q:
@@ -192,20 +251,45 @@ class Search:
         )
 
     def similar_to(self, queryset: QuerySet) -> QuerySet:
-        """Keep clusters with every word in their text or one like it in their names;
-        ranked 1 when every word is (like one) in the names, else 2."""
-        for word in self.words:
+        """Keep clusters with every typed word in their text or one like it in their
+        names; ranked by the words like one in their names (0) or not (2)."""
+        for word in self.query.typed:
             queryset = queryset.filter(
-                Q(search_text__contains=word) | self.like_in_names(word)
+                Query.word_condition("search_text", word)
+                | self.like_in_names(word.text)
             )
-        in_names = Q(*(self.like_in_names(word) for word in self.words))
         return queryset.annotate(
-            search_rank=Case(
-                When(in_names, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
+            search_rank=sum(
+                (
+                    Case(
+                        When(self.like_in_names(word.text), then=Value(0)),
+                        default=Value(2),
+                        output_field=IntegerField(),
+                    )
+                    for word in self.query.typed
+                ),
+                start=Value(0, output_field=IntegerField()),
             )
         )
+
+    def found_in(self, cluster: Cluster) -> list[str]:
+        """Where the cluster matched, as section keys in SECTION_ORDER."""
+        sections = {}
+        for line in (cluster.search_text or "").split("\n"):
+            key, _colon, forms = line.partition(":")
+            sections[key] = forms
+        found = {
+            key
+            for key, forms in sections.items()
+            if any(self.query.unit_in(unit, forms) for unit in self.query.units)
+        }
+        if any(
+            highland.pk in pks
+            for highland in getattr(cluster, "shown_highlands", [])
+            for pks in self.highland_units
+        ):
+            found.add("highlands")
+        return [key for key in FOUND_IN if key in found]
 
 
 def option_label(highland: Highland) -> str:
@@ -363,11 +447,19 @@ class ClusterFilter(django_filters.FilterSet):
         """The clusters of `keys` in that order, as a list page shows them: each with
         its published Highlands (`shown_highlands`) and its coordinators
         (`shown_coordinators`) and its parent if public (`shown_parent`). Three
-        queries, whatever the number of keys."""
+        queries, whatever the number of keys. When searching, each also says where
+        the search found it (`found_in`) and which words of its name it matched
+        (`name_marks`)."""
+        search = self._search if self._search and self._search.query else None
+        searched = ("search_text",) if search else ()
         clusters = (
             Cluster.objects.filter(pk__in=keys)
             .select_related("parent")
-            .only(*LISTED_FIELDS, *(f"parent__{name}" for name in PARENT_FIELDS))
+            .only(
+                *LISTED_FIELDS,
+                *searched,
+                *(f"parent__{name}" for name in PARENT_FIELDS),
+            )
             .prefetch_related(
                 Prefetch(
                     "coordinators",
@@ -394,6 +486,11 @@ class ClusterFilter(django_filters.FilterSet):
                 for pk, highland in highlands.items()
                 if (cluster.pk, pk) in links
             ]
+            if search:
+                cluster.found_in = [FOUND_IN[key] for key in search.found_in(cluster)]
+                name = translated_text(cluster, "name")
+                if not name.is_fallback:  # a name in the other language keeps its note
+                    cluster.name_marks = search.query.marks(name.text, name.lang)
         return [by_key[key] for key in keys if key in by_key]
 
     # Filter methods.
@@ -401,7 +498,7 @@ class ClusterFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         # Decided once (one query) for the results and the counts alike.
         if self._search is None or self._search.text != value:
-            self._search = Search(value, self.queryset)
+            self._search = Search(value, self.queryset, self.highlands)
         return self._search.filter(queryset)
 
     def filter_highland(self, queryset, name, value):

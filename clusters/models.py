@@ -13,7 +13,7 @@ from cms.publishing import (
     schedule_in_order,
     unique_per_language,
 )
-from cms.search import normalise
+from cms.search import indexed, indexed_fields
 from cms.translation_marks import TranslationMarked
 
 PLAIN_TEXT_HELP = _("Plain text; a blank line starts a new paragraph.")
@@ -103,13 +103,17 @@ class Organisation(Versioned):
         return (self.name,)
 
 
+# The rows whose texts a cluster's stored search text holds.
+SEARCHED_RELATIONS = ("coordinators", "items", "projects", "member_organisations")
+
+
 class ClusterQuerySet(PublishableQuerySet):
     def refresh_search_text(self) -> None:
         """Recompute the stored search text, e.g. after coordinators changed."""
-        for cluster in self.prefetch_related("coordinators"):
-            search_name, search_text = cluster.build_search_text()
+        for cluster in self.prefetch_related(*SEARCHED_RELATIONS):
+            name, description, text = cluster.build_search_text()
             type(cluster).objects.filter(pk=cluster.pk).update(
-                search_name=search_name, search_text=search_text
+                search_name=name, search_description=description, search_text=text
             )
 
     def refresh_current_figures(self) -> None:
@@ -250,6 +254,7 @@ class Cluster(Publishable, TranslationMarked):
         help_text=_("When staff last confirmed this record with the cluster."),
     )
     search_name = models.TextField(editable=False, default="")
+    search_description = models.TextField(editable=False, default="")
     search_text = models.TextField(editable=False, default="")
     # The latest snapshot's figures (CURRENT_FIGURES); empty without snapshots.
     current_year = models.PositiveSmallIntegerField(
@@ -330,7 +335,9 @@ class Cluster(Publishable, TranslationMarked):
         return self.name or self.key
 
     def save(self, *args, **kwargs):
-        self.search_name, self.search_text = self.build_search_text()
+        self.search_name, self.search_description, self.search_text = (
+            self.build_search_text()
+        )
         self.set_current_figures()
         super().save(*args, **kwargs)
 
@@ -347,16 +354,35 @@ class Cluster(Publishable, TranslationMarked):
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A cluster cannot be its own parent.")})
 
-    def build_search_text(self) -> tuple[str, str]:
-        """Return the normalised names, and all searchable text, in both languages."""
-        names = [self.name_pl, self.name_en, self.other_names_pl, self.other_names_en]
-        texts = [self.characteristics_pl, self.characteristics_en]
+    def build_search_text(self) -> tuple[str, str, str]:
+        """The names, the description, and every searchable text by section, as the
+        search stores them (cms/search.py `indexed`): `search_text` has a line per
+        section, its key, a colon, then its words' forms."""
+        names = indexed_fields(self, "name", "other_names")
+        description = indexed_fields(self, "characteristics", "membership_conditions")
+        sections = {"names": names, "texts": description}
         if self.pk:
-            for coordinator in self.coordinators.all():
-                texts += [coordinator.name_pl, coordinator.name_en]
-        search_name = normalise(" \n ".join(filter(None, names)))
-        search_text = normalise(" \n ".join(filter(None, names + texts)))
-        return search_name, search_text
+            for item in self.items.all():
+                sections[item.kind] = sections.get(item.kind, "") + indexed_fields(
+                    item, "text"
+                )
+            sections["projects"] = "".join(
+                indexed_fields(project, "title", "description")
+                for project in self.projects.all()
+            )
+            sections["coordinators"] = "".join(
+                indexed_fields(coordinator, "name")
+                for coordinator in self.coordinators.all()
+            )
+            # Member organisations' names are as they write them, mostly Polish.
+            sections["members"] = "".join(
+                indexed(organisation.name, "pl")
+                for organisation in self.member_organisations.all()
+            )
+        search_text = "\n".join(
+            f"{section}:{forms}" for section, forms in sections.items() if forms
+        )
+        return names, description, search_text
 
     def set_current_figures(self) -> None:
         """Read the latest snapshot's figures from the database into this record.
@@ -659,3 +685,33 @@ class Report(Keyed, Versioned, TranslationMarked):
 
     def __str__(self):
         return self.title or self.key
+
+
+class SearchSynonym(models.Model):
+    """Terms the directory search treats as one: a search for any finds the others
+    (cms/search.py `Query`)."""
+
+    terms = models.TextField(
+        _("equivalent terms"),
+        help_text=_(
+            "One term per line: a word, an acronym or a phrase, in Polish or "
+            "English. A search for any of them also finds the others, at once."
+        ),
+    )
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = _("search synonyms")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self):
+        return " ↔ ".join(self.phrases())
+
+    def clean(self):
+        if len(self.phrases()) < 2:
+            raise ValidationError(
+                {"terms": _("List at least two terms, one per line.")}
+            )
+
+    def phrases(self) -> list[str]:
+        return [line.strip() for line in self.terms.splitlines() if line.strip()]

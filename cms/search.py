@@ -1,9 +1,13 @@
 """Normalised search text: lower case, Polish diacritics folded, on both databases;
 and close words for typo-tolerant search where the database has no trigrams."""
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
 
 # Unicode decomposition leaves these letters whole, so they are folded by hand.
 _UNDECOMPOSABLE = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "đ": "d", "ß": "ss"})
@@ -60,3 +64,252 @@ def close_words(word: str, known: Iterable[str]) -> list[str]:
         if (score := word_similarity(word, other)) >= SIMILARITY_THRESHOLD
     )
     return [other for _score, other in reversed(scored)][:MAX_CLOSE_WORDS]
+
+
+# Words and their forms: what is stored for a text, and what a query word matches.
+#
+# A text is stored as its words' forms, each after a space: the word itself
+# (normalised), then, for a Polish text, the word's lemmas from Morfeusz 2 (the SGJP
+# dictionary) marked "~" ("lotniczych" → "~lotniczy"), for an English text, its
+# Snowball stem marked "^" ("welding" → "^weld"). The marks keep each language's
+# forms apart: a Polish lemma's stem never matches an English word.
+#
+# A query word matches a stored word that begins with it ("lotni" → "lotniczych"),
+# a Polish lemma that begins with its own lemmas cut to their stem ("lotnictwo" →
+# "~lotnic", so "~lotniczy" too), an English stem that begins with its own stem
+# ("helicopters" → "^helicopt"). A short word or an acronym (IT, OZE, PZL) matches
+# only a whole stored word. Words that say nothing (the English "it", the Polish "i")
+# are not stored unless written as an acronym.
+
+SHORT = 3
+STEM_KEEPS = 6  # a lemma is cut by three letters, and never below this
+POLISH, ENGLISH = "~", "^"
+STOPWORDS = frozenset(
+    # Polish
+    "a aby albo ale az bo by byc go i ich im jak jako jej jest jego juz ktora "
+    "ktore ktory ktorych lub ma na nad nie nich niz o od oraz po pod przez przy "
+    "sa se sie ta tak takze te tego ten to tu tym u w we wraz z za ze "
+    # English
+    "an and are as at be been but by for from has have in into is it its of on "
+    "or our that the their them there these they this those to was we were which "
+    "who will with".split()
+)
+
+
+@functools.cache
+def _morfeusz():
+    import morfeusz2
+
+    return morfeusz2.Morfeusz(generate=False, expand_tags=False)
+
+
+@functools.cache
+def _english():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@functools.cache
+def polish_lemmas(word: str) -> frozenset[str]:
+    """A Polish word's lemmas, normalised ("klastrów" → {"klaster"}); none for a
+    word the dictionary does not know."""
+    lemmas = set()
+    for _start, _end, (_form, lemma, tag, *_rest) in _morfeusz().analyse(word):
+        lemma = normalise(lemma.split(":")[0])
+        if tag != "ign" and WORD.fullmatch(lemma) and "_" not in lemma:
+            lemmas.add(lemma)
+    return frozenset(lemmas)
+
+
+@functools.cache
+def english_stem(word: str) -> str:
+    return _english().stemWord(normalise(word))
+
+
+def is_acronym(word: str) -> bool:
+    return word.isupper() and len(word) > 1
+
+
+def is_short(word: str) -> bool:
+    return is_acronym(word) or len(normalise(word)) <= SHORT
+
+
+def word_forms(word: str, language: str | None) -> set[str]:
+    """The stored forms of `word` in `language` (both when None)."""
+    plain = normalise(word)
+    if is_short(word):
+        return {plain}
+    forms = {plain}
+    if language in (None, "pl"):
+        forms |= {POLISH + lemma for lemma in polish_lemmas(word)}
+    if language in (None, "en"):
+        forms.add(ENGLISH + english_stem(word))
+    return forms
+
+
+def indexed(text: str, language: str) -> str:
+    """`text` as stored for search: its words' forms, each after a space."""
+    forms = []
+    for word in WORD.findall(text or ""):
+        if normalise(word) in STOPWORDS and not is_acronym(word):
+            continue
+        forms.extend(sorted(word_forms(word, language)))
+    return "".join(f" {form}" for form in forms) + " " if forms else ""
+
+
+def indexed_fields(record, *fields: str) -> str:
+    """A record's translated fields as stored for search, each language's text with
+    its own language's forms."""
+    return "".join(
+        indexed(getattr(record, f"{field}_{code}", "") or "", code)
+        for field in fields
+        for code in ("pl", "en")
+    )
+
+
+def stem(lemma: str) -> str:
+    return lemma[: max(STEM_KEEPS, len(lemma) - 3)]
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """A word of a query and the stored forms it matches: `starts` begin a form,
+    `whole` are a form."""
+
+    text: str
+    starts: frozenset[str]
+    whole: frozenset[str]
+
+    @classmethod
+    def typed(cls, word: str) -> "QueryWord":
+        """A word as a visitor typed it: it, its lemmas' stems and its English stem
+        begin stored forms."""
+        plain = normalise(word)
+        if is_short(word):
+            return cls(plain, frozenset(), frozenset({plain}))
+        stems = {stem(lemma) for lemma in polish_lemmas(word)}
+        # Of a word's lemmas that share a stem ("informatyka", "informatyk"), the
+        # longer stem: the shorter one reaches other words ("informacja").
+        stems = {s for s in stems if not any(o != s and o.startswith(s) for o in stems)}
+        starts = {plain, ENGLISH + english_stem(word), *(POLISH + s for s in stems)}
+        return cls(plain, frozenset(starts), frozenset())
+
+    @classmethod
+    def synonym(cls, word: str) -> "QueryWord":
+        """A word of a synonym the query did not type: its forms, whole."""
+        return cls(normalise(word), frozenset(), frozenset(word_forms(word, None)))
+
+    def patterns(self) -> list[str]:
+        """What a stored text holds when it holds this word."""
+        return [f" {form}" for form in sorted(self.starts)] + [
+            f" {form} " for form in sorted(self.whole)
+        ]
+
+    def in_text(self, stored: str) -> bool:
+        return any(pattern in stored for pattern in self.patterns())
+
+
+# A query: every unit must match; a unit is the word typed, or the phrase typed with
+# its synonyms (any of them matches: each phrase's words all do).
+Phrase = tuple[QueryWord, ...]
+
+
+def _same_word(typed: str, listed: str) -> bool:
+    return normalise(typed) == normalise(listed) or bool(
+        word_forms(typed, None) & word_forms(listed, None)
+    )
+
+
+@dataclass(frozen=True)
+class Query:
+    units: tuple[tuple[Phrase, ...], ...]
+
+    @classmethod
+    def parse(cls, text: str, synonyms: Iterable[list[str]], limit: int) -> "Query":
+        """The query's words, each phrase of a synonym group found in them (longest
+        first) standing for the whole group."""
+        words = WORD.findall(text)
+        # Words that say nothing are left out, unless they are all there is ("it").
+        meaningful = [
+            w for w in words if is_acronym(w) or normalise(w) not in STOPWORDS
+        ]
+        words = (meaningful or words)[:limit]
+        groups = [
+            [WORD.findall(phrase) for phrase in group if WORD.findall(phrase)]
+            for group in synonyms
+        ]
+        candidates = sorted(
+            ((phrase, group) for group in groups for phrase in group),
+            key=lambda candidate: -len(candidate[0]),
+        )
+        units, position = [], 0
+        while position < len(words):
+            for phrase, group in candidates:
+                run = words[position : position + len(phrase)]
+                if len(run) == len(phrase) and all(map(_same_word, run, phrase)):
+                    typed = tuple(QueryWord.typed(word) for word in run)
+                    others = [
+                        tuple(QueryWord.synonym(word) for word in other)
+                        for other in group
+                        if other is not phrase
+                    ]
+                    units.append((typed, *others))
+                    position += len(phrase)
+                    break
+            else:
+                units.append(((QueryWord.typed(words[position]),),))
+                position += 1
+        return cls(tuple(units))
+
+    def __bool__(self):
+        return bool(self.units)
+
+    @property
+    def typed(self) -> list[QueryWord]:
+        """The words as typed, each once."""
+        return [word for unit in self.units for word in unit[0]]
+
+    @staticmethod
+    def word_condition(field: str, word: QueryWord) -> Q:
+        return Q(
+            *(Q(**{f"{field}__contains": p}) for p in word.patterns()),
+            _connector=Q.OR,
+        )
+
+    def unit_condition(self, field: str, unit) -> Q:
+        return Q(
+            *(
+                Q(*(self.word_condition(field, word) for word in phrase))
+                for phrase in unit
+            ),
+            _connector=Q.OR,
+        )
+
+    def condition(self, field: str) -> Q:
+        """`field` (a stored text) holds every unit."""
+        return Q(*(self.unit_condition(field, unit) for unit in self.units))
+
+    def unit_in(self, unit, stored: str) -> bool:
+        return any(all(word.in_text(stored) for word in phrase) for phrase in unit)
+
+    def holds(self, stored: str) -> bool:
+        return all(self.unit_in(unit, stored) for unit in self.units)
+
+    def marks(self, text: str, language: str | None) -> list[tuple[str, bool]]:
+        """`text` in runs, each saying whether it is a word the query matches."""
+        runs, last = [], 0
+        for found in WORD.finditer(text):
+            stored = indexed(found.group(), language) or f" {normalise(found.group())} "
+            hit = any(
+                word.in_text(stored)
+                for unit in self.units
+                for phrase in unit
+                for word in phrase
+            )
+            if hit:
+                runs.append((text[last : found.start()], False))
+                runs.append((found.group(), True))
+                last = found.end()
+        runs.append((text[last:], False))
+        return [run for run in runs if run[0]]

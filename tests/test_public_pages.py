@@ -388,7 +388,8 @@ def test_directory_helps_when_nothing_matches(client):
 def test_directory_search_without_diacritics_finds_the_cluster(client):
     make_cluster(name_pl="Klaster Fotoniki i Światłowodów")
     content = text(client.get("/pl/klastry/?q=swiatlowodow"))
-    assert "Klaster Fotoniki i Światłowodów" in content
+    # The name's word the search matched is marked.
+    assert "Klaster Fotoniki i <mark>Światłowodów</mark>" in content
 
 
 def test_directory_links_to_the_open_data_with_the_current_search(client):
