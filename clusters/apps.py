@@ -36,6 +36,7 @@ class ClustersConfig(content_apps.ContentAppConfig):
             # Derived from other rows, and recomputed on every save.
             excluded_fields=[
                 "search_name",
+                "search_name_forms",
                 "search_description",
                 "search_text",
                 *CURRENT_FIGURES,

@@ -28,13 +28,14 @@ from clusters.models import (
     CURRENT_FIGURES,
     EARLIEST_YEAR,
     LATEST_YEAR,
+    SECTION_MARK,
     Cluster,
     Coordinator,
     SearchSynonym,
 )
 from cms.caching import content_version
 from cms.ordering import language_pair, name_as_shown
-from cms.search import Query, close_words, indexed_fields, vocabulary
+from cms.search import HoldsWords, Query, close_words, indexed_fields, vocabulary
 from cms.translated import translated_text
 from ecosystems.models import Highland
 
@@ -199,36 +200,46 @@ class Search:
         """Keep clusters with every word; `search_rank` 0 when every word is in the
         names, else 1."""
         for unit, highlands in zip(self.query.units, self.highland_units, strict=True):
-            condition = self.query.unit_condition("search_text", unit)
+            condition = HoldsWords("search_text", [unit])
             if highlands:
-                condition |= Q(
-                    pk__in=Cluster.highlands.through.objects.filter(
-                        highland_id__in=highlands
-                    ).values("cluster_id")
+                # One subquery, a union: OR-ed with the Highland's clusters, the
+                # text's condition would be checked row by row, not from its index.
+                condition = Q(
+                    pk__in=Cluster.objects.filter(condition)
+                    .order_by()
+                    .values("pk")
+                    .union(
+                        Cluster.highlands.through.objects.filter(
+                            highland_id__in=highlands
+                        )
+                        .order_by()
+                        .values("cluster_id")
+                    )
                 )
             queryset = queryset.filter(condition)
         return queryset.annotate(search_rank=self.rank())
 
     def rank(self):
         """Lower first. Per word: in the names 0, in the description 2, elsewhere 4;
-        one more when only a synonym of it is there, not the word as typed."""
+        one more in the names or the description when only a synonym of it is there,
+        not the word as typed. Names and descriptions are short: reading them for
+        every result is cheap, reading every result's whole text would not be."""
         query = self.query
         return sum(
             (
                 Case(
                     *(
                         When(
-                            query.unit_condition(field, alternatives),
+                            HoldsWords(field, [alternatives]),
                             then=Value(score),
                         )
                         for score, (field, alternatives) in enumerate(
                             (field, alternatives)
-                            for field in ("search_name", "search_description")
+                            for field in ("search_name_forms", "search_description")
                             for alternatives in (unit[:1], unit)
                         )
                     ),
-                    When(query.unit_condition("search_text", unit[:1]), then=Value(4)),
-                    default=Value(5),
+                    default=Value(4),
                     output_field=IntegerField(),
                 )
                 for unit in query.units
@@ -255,7 +266,7 @@ class Search:
         names; ranked by the words like one in their names (0) or not (2)."""
         for word in self.query.typed:
             queryset = queryset.filter(
-                Query.word_condition("search_text", word)
+                Q(HoldsWords("search_text", [((word,),)]))
                 | self.like_in_names(word.text)
             )
         return queryset.annotate(
@@ -277,7 +288,7 @@ class Search:
         sections = {}
         for line in (cluster.search_text or "").split("\n"):
             key, _colon, forms = line.partition(":")
-            sections[key] = forms
+            sections[key.removeprefix(SECTION_MARK)] = forms
         found = {
             key
             for key, forms in sections.items()

@@ -13,7 +13,7 @@ from cms.publishing import (
     schedule_in_order,
     unique_per_language,
 )
-from cms.search import indexed, indexed_fields
+from cms.search import indexed, indexed_fields, normalise
 from cms.translation_marks import TranslationMarked
 
 PLAIN_TEXT_HELP = _("Plain text; a blank line starts a new paragraph.")
@@ -103,17 +103,62 @@ class Organisation(Versioned):
         return (self.name,)
 
 
+# Before each section's key in the stored search text: no word the search looks for
+# begins so (cms/search.py).
+SECTION_MARK = "2"
 # The rows whose texts a cluster's stored search text holds.
 SEARCHED_RELATIONS = ("coordinators", "items", "projects", "member_organisations")
+
+
+def search_fields(cluster) -> dict[str, str]:
+    """A cluster's stored search fields: its names' words as written, for the
+    typo-tolerant search (`search_name`); its names', description's and every text's
+    forms as the search stores them (cms/search.py `indexed`), `search_text` with a
+    line per section, SECTION_MARK and its key, a colon, then its words' forms. Reads
+    only fields and relations a migration's historical model has too."""
+    name_fields = ("name_pl", "name_en", "other_names_pl", "other_names_en")
+    written = (getattr(cluster, field) for field in name_fields)
+    plain = normalise(" \n ".join(filter(None, written)))
+    names = indexed_fields(cluster, "name", "other_names")
+    description = indexed_fields(cluster, "characteristics", "membership_conditions")
+    sections = {"names": names, "texts": description}
+    if cluster.pk:
+        for item in cluster.items.all():
+            sections[item.kind] = sections.get(item.kind, "") + indexed_fields(
+                item, "text"
+            )
+        sections["projects"] = "".join(
+            indexed_fields(project, "title", "description")
+            for project in cluster.projects.all()
+        )
+        sections["coordinators"] = "".join(
+            indexed_fields(coordinator, "name")
+            for coordinator in cluster.coordinators.all()
+        )
+        # Member organisations' names are as they write them, mostly Polish.
+        sections["members"] = "".join(
+            indexed(organisation.name, "pl")
+            for organisation in cluster.member_organisations.all()
+        )
+    search_text = "\n".join(
+        f"{SECTION_MARK}{section}:{forms}"
+        for section, forms in sections.items()
+        if forms
+    )
+    return {
+        "search_name": plain,
+        "search_name_forms": names,
+        "search_description": description,
+        "search_text": search_text,
+    }
 
 
 class ClusterQuerySet(PublishableQuerySet):
     def refresh_search_text(self) -> None:
         """Recompute the stored search text, e.g. after coordinators changed."""
         for cluster in self.prefetch_related(*SEARCHED_RELATIONS):
-            name, description, text = cluster.build_search_text()
             type(cluster).objects.filter(pk=cluster.pk).update(
-                search_name=name, search_description=description, search_text=text
+                **cluster.build_search_text()
             )
 
     def refresh_current_figures(self) -> None:
@@ -254,6 +299,7 @@ class Cluster(Publishable, TranslationMarked):
         help_text=_("When staff last confirmed this record with the cluster."),
     )
     search_name = models.TextField(editable=False, default="")
+    search_name_forms = models.TextField(editable=False, default="")
     search_description = models.TextField(editable=False, default="")
     search_text = models.TextField(editable=False, default="")
     # The latest snapshot's figures (CURRENT_FIGURES); empty without snapshots.
@@ -335,9 +381,8 @@ class Cluster(Publishable, TranslationMarked):
         return self.name or self.key
 
     def save(self, *args, **kwargs):
-        self.search_name, self.search_description, self.search_text = (
-            self.build_search_text()
-        )
+        for field, value in self.build_search_text().items():
+            setattr(self, field, value)
         self.set_current_figures()
         super().save(*args, **kwargs)
 
@@ -354,35 +399,8 @@ class Cluster(Publishable, TranslationMarked):
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A cluster cannot be its own parent.")})
 
-    def build_search_text(self) -> tuple[str, str, str]:
-        """The names, the description, and every searchable text by section, as the
-        search stores them (cms/search.py `indexed`): `search_text` has a line per
-        section, its key, a colon, then its words' forms."""
-        names = indexed_fields(self, "name", "other_names")
-        description = indexed_fields(self, "characteristics", "membership_conditions")
-        sections = {"names": names, "texts": description}
-        if self.pk:
-            for item in self.items.all():
-                sections[item.kind] = sections.get(item.kind, "") + indexed_fields(
-                    item, "text"
-                )
-            sections["projects"] = "".join(
-                indexed_fields(project, "title", "description")
-                for project in self.projects.all()
-            )
-            sections["coordinators"] = "".join(
-                indexed_fields(coordinator, "name")
-                for coordinator in self.coordinators.all()
-            )
-            # Member organisations' names are as they write them, mostly Polish.
-            sections["members"] = "".join(
-                indexed(organisation.name, "pl")
-                for organisation in self.member_organisations.all()
-            )
-        search_text = "\n".join(
-            f"{section}:{forms}" for section, forms in sections.items() if forms
-        )
-        return names, description, search_text
+    def build_search_text(self) -> dict[str, str]:
+        return search_fields(self)
 
     def set_current_figures(self) -> None:
         """Read the latest snapshot's figures from the database into this record.

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import BooleanField, Expression, F
 
 # Unicode decomposition leaves these letters whole, so they are folded by hand.
 _UNDECOMPOSABLE = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "đ": "d", "ß": "ss"})
@@ -22,7 +22,8 @@ def normalise(text: str) -> str:
 
 # Typo-tolerant search where PostgreSQL's pg_trgm is not available: its word similarity,
 # computed here over each known word.
-WORD = re.compile(r"\w+")
+# Letters and digits: an underscore parts words, as PostgreSQL's text search parts them.
+WORD = re.compile(r"[^\W_]+")
 # pg_trgm.word_similarity_threshold's default, which PostgreSQL applies.
 SIMILARITY_THRESHOLD = 0.6
 MAX_CLOSE_WORDS = 10
@@ -70,20 +71,21 @@ def close_words(word: str, known: Iterable[str]) -> list[str]:
 #
 # A text is stored as its words' forms, each after a space: the word itself
 # (normalised), then, for a Polish text, the word's lemmas from Morfeusz 2 (the SGJP
-# dictionary) marked "~" ("lotniczych" → "~lotniczy"), for an English text, its
-# Snowball stem marked "^" ("welding" → "^weld"). The marks keep each language's
-# forms apart: a Polish lemma's stem never matches an English word.
+# dictionary) marked "0" ("lotniczych" → "0lotniczy"), for an English text, its
+# Snowball stem marked "1" ("welding" → "1weld"). The marks keep each language's
+# forms apart: a Polish lemma's stem never matches an English word. (Digits, so that
+# PostgreSQL's text search keeps each form one word; no word begins so.)
 #
 # A query word matches a stored word that begins with it ("lotni" → "lotniczych"),
 # a Polish lemma that begins with its own lemmas cut to their stem ("lotnictwo" →
-# "~lotnic", so "~lotniczy" too), an English stem that begins with its own stem
-# ("helicopters" → "^helicopt"). A short word or an acronym (IT, OZE, PZL) matches
+# "0lotnic", so "0lotniczy" too), an English stem that begins with its own stem
+# ("helicopters" → "1helicopt"). A short word or an acronym (IT, OZE, PZL) matches
 # only a whole stored word. Words that say nothing (the English "it", the Polish "i")
 # are not stored unless written as an acronym.
 
 SHORT = 3
 STEM_KEEPS = 6  # a lemma is cut by three letters, and never below this
-POLISH, ENGLISH = "~", "^"
+POLISH, ENGLISH = "0", "1"
 STOPWORDS = frozenset(
     # Polish
     "a aby albo ale az bo by byc go i ich im jak jako jej jest jego juz ktora "
@@ -270,31 +272,8 @@ class Query:
         """The words as typed, each once."""
         return [word for unit in self.units for word in unit[0]]
 
-    @staticmethod
-    def word_condition(field: str, word: QueryWord) -> Q:
-        return Q(
-            *(Q(**{f"{field}__contains": p}) for p in word.patterns()),
-            _connector=Q.OR,
-        )
-
-    def unit_condition(self, field: str, unit) -> Q:
-        return Q(
-            *(
-                Q(*(self.word_condition(field, word) for word in phrase))
-                for phrase in unit
-            ),
-            _connector=Q.OR,
-        )
-
-    def condition(self, field: str) -> Q:
-        """`field` (a stored text) holds every unit."""
-        return Q(*(self.unit_condition(field, unit) for unit in self.units))
-
     def unit_in(self, unit, stored: str) -> bool:
         return any(all(word.in_text(stored) for word in phrase) for phrase in unit)
-
-    def holds(self, stored: str) -> bool:
-        return all(self.unit_in(unit, stored) for unit in self.units)
 
     def marks(self, text: str, language: str | None) -> list[tuple[str, bool]]:
         """`text` in runs, each saying whether it is a word the query matches."""
@@ -313,3 +292,75 @@ class Query:
                 last = found.end()
         runs.append((text[last:], False))
         return [run for run in runs if run[0]]
+
+
+# On PostgreSQL, each stored text has its words beside it, in a column named after
+# it with this ending (generated as `to_tsvector('simple', text)`: clusters migration
+# 0011).
+WORDS_COLUMN_ENDING = "_words"
+
+
+class HoldsWords(Expression):
+    """A stored text holds the words of query units. On PostgreSQL a full-text match
+    on the text's words column (WORDS_COLUMN_ENDING; each stored form is a word there,
+    a form's beginning a prefix): read from its index when it has one, and cheap row
+    by row, as the text is not parsed again. Elsewhere the same as LIKE patterns."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, units):
+        super().__init__()
+        self.text = F(field)
+        self.units = units
+
+    def resolve_expression(self, *args, **kwargs):
+        resolved = self.copy()
+        resolved.text = self.text.resolve_expression(*args, **kwargs)
+        return resolved
+
+    def get_source_expressions(self):
+        return [self.text]
+
+    def set_source_expressions(self, expressions):
+        (self.text,) = expressions
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.text)
+        units, all_params = [], []
+        for unit in self.units:
+            phrases = []
+            for phrase in unit:
+                words = []
+                for word in phrase:
+                    patterns = word.patterns()
+                    words.append(
+                        "(" + " OR ".join(f"{sql} LIKE %s" for _ in patterns) + ")"
+                    )
+                    for pattern in patterns:
+                        all_params += [*params, f"%{pattern}%"]
+                phrases.append("(" + " AND ".join(words) + ")")
+            units.append("(" + " OR ".join(phrases) + ")")
+        return "(" + " AND ".join(units) + ")", all_params
+
+    def as_postgresql(self, compiler, connection):
+        sql, params = compiler.compile(self.text)
+        # `"table"."column"` → `"table"."column_words"`
+        table, _dot, column = sql.rpartition(".")
+        words = connection.ops.quote_name(column.strip('"') + WORDS_COLUMN_ENDING)
+        words = f"{table}.{words}"
+        return f"{words} @@ to_tsquery('simple', %s)", [*params, tsquery(self.units)]
+
+
+def tsquery(units) -> str:
+    """Query units as a PostgreSQL tsquery: every unit, any phrase, all its words,
+    any of a word's forms (a beginning as a prefix)."""
+
+    def word(word: QueryWord) -> str:
+        forms = [f"{form}:*" for form in sorted(word.starts)]
+        forms += sorted(word.whole)
+        return "(" + " | ".join(forms) + ")"
+
+    return " & ".join(
+        "(" + " | ".join(" & ".join(map(word, phrase)) for phrase in unit) + ")"
+        for unit in units
+    )

@@ -95,7 +95,8 @@ def test_search_text_folds_case_and_polish_letters():
         characteristics_pl="Wyżyna Łódź",
         coordinators=[make_coordinator(name_pl="Fundacja Żółć", name_en="")],
     )
-    assert " swiatlowodow " in cluster.search_name
+    assert "swiatlowodow" in cluster.search_name
+    assert " swiatlowodow " in cluster.search_name_forms
     for word in ("wyzyna", "lodz", "fundacja", "zolc"):
         assert f" {word} " in cluster.search_text
     assert normalise("  ŁĄKA  Ęe ") == "laka ee"

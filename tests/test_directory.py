@@ -188,10 +188,11 @@ def test_highland_choices_are_the_published_highlands():
 
 
 def test_year_filters_are_inclusive_and_combine():
-    make_cluster(key="y2005", year_established=2005)
-    make_cluster(key="y2010", year_established=2010)
-    make_cluster(key="y2015", year_established=2015)
-    make_cluster(key="unknown", year_established=None)
+    # Named in the order of their years: the results are listed by name.
+    make_cluster(key="y2005", name_pl="Klaster A", year_established=2005)
+    make_cluster(key="y2010", name_pl="Klaster B", year_established=2010)
+    make_cluster(key="y2015", name_pl="Klaster C", year_established=2015)
+    make_cluster(key="unknown", name_pl="Klaster D", year_established=None)
     assert keys(ClusterFilter({"year_from": "2010"})) == ["y2010", "y2015"]
     assert keys(ClusterFilter({"year_to": "2010"})) == ["y2005", "y2010"]
     assert keys(ClusterFilter({"year_from": "2006", "year_to": "2014"})) == ["y2010"]
