@@ -65,9 +65,9 @@ def test_visitor_narrows_the_directory_with_the_keyboard_and_switches_language(p
     everything = results.count()
 
     tab_to(page, "#id_q")
-    page.keyboard.type("klaster")
+    page.keyboard.type("zdrowie")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/?q=klaster")
+    page.wait_for_url("**/?q=zdrowie")
     searched = results.count()
     assert 1 < searched < everything
 
@@ -83,7 +83,7 @@ def test_visitor_narrows_the_directory_with_the_keyboard_and_switches_language(p
     tab_to(page, "#id_year_to")
     page.keyboard.type("2014")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"**/?q=klaster&highland={highland.slug_pl}&year_from=2014*")
+    page.wait_for_url(f"**/?q=zdrowie&highland={highland.slug_pl}&year_from=2014*")
     expect(results).to_have_count(1)
     expect(results).to_have_text(cluster.name_pl)
 
