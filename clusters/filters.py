@@ -157,7 +157,7 @@ class Search:
     words, not parts of words, in any of their forms, with the synonyms staff list.
 
     Exact first: every word (or a synonym of it) is in the cluster's stored text or
-    its Highland's name. When that finds nothing, a word also matches a name's word
+    its Highland's name or texts. When that finds nothing, a word also matches a name's word
     like it, a typo away ("biotechnologiczy" finds "Biotechnologiczny"): by trigram
     word similarity on PostgreSQL (pg_trgm, answered from the names' trigram index),
     by the same measure over the names' words elsewhere. Names only: word similarity
@@ -197,8 +197,7 @@ class Search:
         return self.similar_to(queryset) if self.fuzzy else self.exact(queryset)
 
     def exact(self, queryset: QuerySet) -> QuerySet:
-        """Keep clusters with every word; `search_rank` 0 when every word is in the
-        names, else 1."""
+        """Keep clusters with every word (or a synonym of it), ranked (`rank`)."""
         for unit, highlands in zip(self.query.units, self.highland_units, strict=True):
             condition = HoldsWords("search_text", [unit])
             if highlands:
@@ -284,7 +283,7 @@ class Search:
         )
 
     def found_in(self, cluster: Cluster) -> list[str]:
-        """Where the cluster matched, as section keys in SECTION_ORDER."""
+        """Where the cluster matched, as keys of FOUND_IN, in its order."""
         sections = {}
         for line in (cluster.search_text or "").split("\n"):
             key, _colon, forms = line.partition(":")
@@ -358,7 +357,10 @@ class ClusterFilter(django_filters.FilterSet):
         label=_("Search"),
         method="filter_search",
         max_length=MAX_QUERY_LENGTH,
-        help_text=_("Name, other names, characteristics or coordinator."),
+        help_text=_(
+            "Names, description, goals, services, products, projects, members, "
+            "coordinators or Highland; words in any of their forms."
+        ),
     )
     highland = HighlandFilter(
         label=_("Highland"),

@@ -74,7 +74,8 @@ def close_words(word: str, known: Iterable[str]) -> list[str]:
 # dictionary) marked "0" ("lotniczych" → "0lotniczy"), for an English text, its
 # Snowball stem marked "1" ("welding" → "1weld"). The marks keep each language's
 # forms apart: a Polish lemma's stem never matches an English word. (Digits, so that
-# PostgreSQL's text search keeps each form one word; no word begins so.)
+# PostgreSQL's text search keeps each form one word; a written word could only be
+# taken for a form if it began with a digit and went on with the same letters.)
 #
 # A query word matches a stored word that begins with it ("lotni" → "lotniczych"),
 # a Polish lemma that begins with its own lemmas cut to their stem ("lotnictwo" →
@@ -86,6 +87,7 @@ def close_words(word: str, known: Iterable[str]) -> list[str]:
 SHORT = 3
 STEM_KEEPS = 6  # a lemma is cut by three letters, and never below this
 POLISH, ENGLISH = "0", "1"
+WORDS_REMEMBERED = 50_000
 STOPWORDS = frozenset(
     # Polish
     "a aby albo ale az bo by byc go i ich im jak jako jej jest jego juz ktora "
@@ -112,7 +114,8 @@ def _english():
     return snowballstemmer.stemmer("english")
 
 
-@functools.cache
+# Bounded: queries bring words of their own.
+@functools.lru_cache(maxsize=WORDS_REMEMBERED)
 def polish_lemmas(word: str) -> frozenset[str]:
     """A Polish word's lemmas, normalised ("klastrów" → {"klaster"}); none for a
     word the dictionary does not know."""
@@ -124,7 +127,7 @@ def polish_lemmas(word: str) -> frozenset[str]:
     return frozenset(lemmas)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=WORDS_REMEMBERED)
 def english_stem(word: str) -> str:
     return _english().stemWord(normalise(word))
 
