@@ -116,12 +116,13 @@ class ClusterAdmin(ClusterExportMixin, PublishableAdmin):
         return super().get_queryset(request).prefetch_related("highlands")
 
     def get_search_results(self, request, queryset, search_term):
-        """Every word in the key or in the stored search text (names and other names
-        in both languages, characteristics, coordinators), whatever its case and
-        Polish diacritics: `światłowodów`, `Swiatlowodow` and an English name alike."""
+        """Every word in the key, or beginning a word of the stored search text
+        (everything the directory searches, in both languages), whatever its case
+        and Polish diacritics: `światłowodów`, `Swiatlowodow` and an English name
+        alike."""
         for word in normalise(search_term).split():
             queryset = queryset.filter(
-                Q(key__contains=word) | Q(search_text__contains=word)
+                Q(key__contains=word) | Q(search_text__contains=f" {word}")
             )
         return queryset, False
 
@@ -151,6 +152,19 @@ class CoordinatorAdmin(ContentAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         obj.clusters.refresh_search_text()
+
+    def delete_queryset(self, request, queryset):
+        # Their names leave their clusters' search text with them.
+        clusters = list(
+            Cluster.objects.filter(coordinators__in=queryset).values_list(
+                "pk", flat=True
+            )
+        )
+        super().delete_queryset(request, queryset)
+        Cluster.objects.filter(pk__in=clusters).refresh_search_text()
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Coordinator.objects.filter(pk=obj.pk))
 
 
 @admin.register(Organisation)

@@ -10,9 +10,11 @@ class ClustersConfig(content_apps.ContentAppConfig):
     def content_loaded(self):
         from clusters.models import Cluster
 
-        # The fixtures carry each cluster's current figures; a raw load skips save(),
-        # so they are derived again from the snapshots just loaded.
+        # The fixtures carry each cluster's current figures and search text; a raw
+        # load skips save(), so they are derived again from the rows just loaded (a
+        # backup from an older version may hold another form of the search text).
         Cluster.objects.refresh_current_figures()
+        Cluster.objects.all().refresh_search_text()
 
     def ready(self):
         from clusters.models import CURRENT_FIGURES

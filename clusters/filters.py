@@ -35,12 +35,21 @@ from clusters.models import (
 )
 from cms.caching import content_version
 from cms.ordering import language_pair, name_as_shown
-from cms.search import HoldsWords, Query, close_words, indexed_fields, vocabulary
+from cms.search import (
+    HoldsWords,
+    Query,
+    QueryWord,
+    close_words,
+    indexed_fields,
+    vocabulary,
+)
 from cms.translated import translated_text
 from ecosystems.models import Highland
 
 MAX_QUERY_LENGTH = 200
-SYNONYMS_CACHED_FOR = 60 * 60
+# How long the synonyms and the Highlands' texts stay cached for one version of the
+# content (a new version is a new key: older ones are merely left to expire).
+SEARCH_CACHED_FOR = 60 * 60
 # More words than anyone types; bounds the size of the SQL a query can build.
 MAX_QUERY_WORDS = 10
 # Where a search found a cluster, in the order the results page names them: the
@@ -50,7 +59,7 @@ FOUND_IN = {
     "texts": pgettext_lazy("found in the", "description"),
     "goal": pgettext_lazy("found in the", "goals"),
     "activity": pgettext_lazy("found in the", "ways of achieving the goals"),
-    "key_activity": pgettext_lazy("found in the", "key activities"),
+    "keyactivity": pgettext_lazy("found in the", "key activities"),
     "benefit": pgettext_lazy("found in the", "benefits for members"),
     "service": pgettext_lazy("found in the", "services"),
     "product": pgettext_lazy("found in the", "products"),
@@ -148,8 +157,23 @@ def synonym_groups() -> list[list[str]]:
     groups = cache.get(key)
     if groups is None:
         groups = [synonym.phrases() for synonym in SearchSynonym.objects.all()]
-        cache.set(key, groups, SYNONYMS_CACHED_FOR)
+        cache.set(key, groups, SEARCH_CACHED_FOR)
     return groups
+
+
+def highland_texts(highlands: list[Highland]) -> dict[int, str]:
+    """The Highlands' names and texts as the search stores texts, by pk: there are
+    five, so they are read at search time, once per version of the content."""
+    key = f"search-highlands:{content_version()}"
+    texts = cache.get(key) or {}
+    missing = [highland for highland in highlands if highland.pk not in texts]
+    if missing:
+        texts |= {
+            highland.pk: indexed_fields(highland, "name", "summary", "body")
+            for highland in missing
+        }
+        cache.set(key, texts, SEARCH_CACHED_FOR)
+    return {highland.pk: texts[highland.pk] for highland in highlands}
 
 
 class Search:
@@ -172,11 +196,7 @@ class Search:
         self.nothing = bool(text.strip()) and not self.query
         self.vendor = connections[queryset.db].vendor
         # Per unit, the Highlands whose name or texts hold it: their clusters match.
-        # There are five; their texts are read as the search reads stored ones.
-        texts = {
-            highland.pk: indexed_fields(highland, "name", "summary", "body")
-            for highland in highlands
-        }
+        texts = highland_texts(highlands)
         self.highland_units = [
             {pk for pk, text in texts.items() if self.query.unit_in(unit, text)}
             for unit in self.query.units
@@ -246,16 +266,17 @@ class Search:
             start=Value(0, output_field=IntegerField()),
         )
 
-    def like_in_names(self, word: str) -> Q:
-        """A name holds `word` or a word like it."""
+    def like_in_names(self, word: QueryWord) -> Q:
+        """A name holds a word like `word` (or `word` itself); never for a short
+        word or an acronym, which only match whole."""
+        if word.whole:
+            return Q(pk__in=[])
         if self.vendor == "postgresql":
-            return Q(search_name__contains=word) | Q(
-                search_name__trigram_word_similar=word
-            )
+            return Q(search_name__trigram_word_similar=word.text)
         return Q(
             *(
-                Q(search_name__contains=close)
-                for close in [word, *self.similar.get(word, [])]
+                Q(search_name__startswith=close) | Q(search_name__contains=f" {close}")
+                for close in [word.text, *self.similar.get(word.text, [])]
             ),
             _connector=Q.OR,
         )
@@ -265,14 +286,13 @@ class Search:
         names; ranked by the words like one in their names (0) or not (2)."""
         for word in self.query.typed:
             queryset = queryset.filter(
-                Q(HoldsWords("search_text", [((word,),)]))
-                | self.like_in_names(word.text)
+                Q(HoldsWords("search_text", [((word,),)])) | self.like_in_names(word)
             )
         return queryset.annotate(
             search_rank=sum(
                 (
                     Case(
-                        When(self.like_in_names(word.text), then=Value(0)),
+                        When(self.like_in_names(word), then=Value(0)),
                         default=Value(2),
                         output_field=IntegerField(),
                     )

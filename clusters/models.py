@@ -103,8 +103,9 @@ class Organisation(Versioned):
         return (self.name,)
 
 
-# Before each section's key in the stored search text: no word the search looks for
-# begins so (cms/search.py).
+# Before each section's key in the stored search text, so that the key is not taken
+# for a word of the text: no word a visitor looks for begins with a digit followed by
+# a section's key (cms/search.py).
 SECTION_MARK = "2"
 # The rows whose texts a cluster's stored search text holds.
 SEARCHED_RELATIONS = ("coordinators", "items", "projects", "member_organisations")
@@ -124,9 +125,9 @@ def search_fields(cluster) -> dict[str, str]:
     sections = {"names": names, "texts": description}
     if cluster.pk:
         for item in cluster.items.all():
-            sections[item.kind] = sections.get(item.kind, "") + indexed_fields(
-                item, "text"
-            )
+            # One word in PostgreSQL's text search too: "keyactivity".
+            section = item.kind.replace("_", "")
+            sections[section] = sections.get(section, "") + indexed_fields(item, "text")
         sections["projects"] = "".join(
             indexed_fields(project, "title", "description")
             for project in cluster.projects.all()

@@ -129,35 +129,53 @@ def polish_lemmas(word: str) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=WORDS_REMEMBERED)
 def english_stem(word: str) -> str:
-    return _english().stemWord(normalise(word))
+    """A word's Snowball stem; `word` as stored (`plain`)."""
+    return _english().stemWord(word)
 
 
 def is_acronym(word: str) -> bool:
     return word.isupper() and len(word) > 1
 
 
+def plain(word: str) -> str:
+    """The word as stored: normalised, and only its letters and digits (folding can
+    turn a character into others: "⑽" into "(10)")."""
+    return "".join(WORD.findall(normalise(word)))
+
+
 def is_short(word: str) -> bool:
-    return is_acronym(word) or len(normalise(word)) <= SHORT
+    return is_acronym(word) or len(plain(word)) <= SHORT
+
+
+def words_of(text: str) -> list[str]:
+    """The words of `text` that have a stored form."""
+    return [word for word in WORD.findall(text or "") if plain(word)]
+
+
+def meaningful(words: list[str]) -> list[str]:
+    """`words` without those that say nothing, unless they are all there is."""
+    kept = [w for w in words if is_acronym(w) or plain(w) not in STOPWORDS]
+    return kept or words
 
 
 def word_forms(word: str, language: str | None) -> set[str]:
     """The stored forms of `word` in `language` (both when None)."""
-    plain = normalise(word)
+    written = plain(word)
     if is_short(word):
-        return {plain}
-    forms = {plain}
+        return {written}
+    forms = {written}
     if language in (None, "pl"):
         forms |= {POLISH + lemma for lemma in polish_lemmas(word)}
     if language in (None, "en"):
-        forms.add(ENGLISH + english_stem(word))
+        forms.add(ENGLISH + english_stem(written))
     return forms
 
 
 def indexed(text: str, language: str) -> str:
     """`text` as stored for search: its words' forms, each after a space."""
     forms = []
-    for word in WORD.findall(text or ""):
-        if normalise(word) in STOPWORDS and not is_acronym(word):
+    for word in words_of(text):
+        if plain(word) in STOPWORDS and not is_acronym(word):
             continue
         forms.extend(sorted(word_forms(word, language)))
     return "".join(f" {form}" for form in forms) + " " if forms else ""
@@ -190,20 +208,24 @@ class QueryWord:
     def typed(cls, word: str) -> "QueryWord":
         """A word as a visitor typed it: it, its lemmas' stems and its English stem
         begin stored forms."""
-        plain = normalise(word)
+        written = plain(word)
         if is_short(word):
-            return cls(plain, frozenset(), frozenset({plain}))
+            return cls(written, frozenset(), frozenset({written}))
         stems = {stem(lemma) for lemma in polish_lemmas(word)}
         # Of a word's lemmas that share a stem ("informatyka", "informatyk"), the
         # longer stem: the shorter one reaches other words ("informacja").
         stems = {s for s in stems if not any(o != s and o.startswith(s) for o in stems)}
-        starts = {plain, ENGLISH + english_stem(word), *(POLISH + s for s in stems)}
-        return cls(plain, frozenset(starts), frozenset())
+        starts = {
+            written,
+            ENGLISH + english_stem(written),
+            *(POLISH + s for s in stems),
+        }
+        return cls(written, frozenset(starts), frozenset())
 
     @classmethod
     def synonym(cls, word: str) -> "QueryWord":
         """A word of a synonym the query did not type: its forms, whole."""
-        return cls(normalise(word), frozenset(), frozenset(word_forms(word, None)))
+        return cls(plain(word), frozenset(), frozenset(word_forms(word, None)))
 
     def patterns(self) -> list[str]:
         """What a stored text holds when it holds this word."""
@@ -221,7 +243,7 @@ Phrase = tuple[QueryWord, ...]
 
 
 def _same_word(typed: str, listed: str) -> bool:
-    return normalise(typed) == normalise(listed) or bool(
+    return plain(typed) == plain(listed) or bool(
         word_forms(typed, None) & word_forms(listed, None)
     )
 
@@ -234,14 +256,11 @@ class Query:
     def parse(cls, text: str, synonyms: Iterable[list[str]], limit: int) -> "Query":
         """The query's words, each phrase of a synonym group found in them (longest
         first) standing for the whole group."""
-        words = WORD.findall(text)
-        # Words that say nothing are left out, unless they are all there is ("it").
-        meaningful = [
-            w for w in words if is_acronym(w) or normalise(w) not in STOPWORDS
-        ]
-        words = (meaningful or words)[:limit]
+        # Words that say nothing are left out, unless they are all there is ("it");
+        # so from the synonyms' phrases, which are stored without them too.
+        words = meaningful(words_of(text))[:limit]
         groups = [
-            [WORD.findall(phrase) for phrase in group if WORD.findall(phrase)]
+            [meaningful(words_of(phrase)) for phrase in group if words_of(phrase)]
             for group in synonyms
         ]
         candidates = sorted(
@@ -259,12 +278,14 @@ class Query:
                         for other in group
                         if other is not phrase
                     ]
-                    units.append((typed, *others))
+                    unit = (typed, *others)
                     position += len(phrase)
                     break
             else:
-                units.append(((QueryWord.typed(words[position]),),))
+                unit = ((QueryWord.typed(words[position]),),)
                 position += 1
+            if unit not in units:  # a word typed twice asks for it once
+                units.append(unit)
         return cls(tuple(units))
 
     def __bool__(self):
@@ -359,8 +380,10 @@ def tsquery(units) -> str:
     any of a word's forms (a beginning as a prefix)."""
 
     def word(word: QueryWord) -> str:
-        forms = [f"{form}:*" for form in sorted(word.starts)]
-        forms += sorted(word.whole)
+        # Quoted: a form is letters and digits, and quoted it stays one word whatever
+        # they are.
+        forms = [f"'{form}':*" for form in sorted(word.starts)]
+        forms += [f"'{form}'" for form in sorted(word.whole)]
         return "(" + " | ".join(forms) + ")"
 
     return " & ".join(

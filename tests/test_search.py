@@ -166,3 +166,54 @@ def test_the_admin_lists_and_edits_synonyms(admin_client):
     assert SearchSynonym.objects.get().phrases() == ["fibre", "fiber", "światłowód"]
     refused = admin_client.post(url, {"terms": "fibre"})
     assert "Podaj co najmniej dwa terminy" in refused.content.decode()
+
+
+HOSTILE = ["⑽", "ͺ", "ﷺ", "klaster ⑴⑵", "a⑽b", "C++", "'\\\"&|!:*<->"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_characters_that_fold_into_others_neither_fail_nor_match_everything(
+    client, text
+):
+    make_cluster(key="a", name_pl="Klaster Alfa")
+    with translation.override("pl"):
+        url = reverse("clusters:list")
+    assert client.get(url, {"q": text}).status_code == HTTPStatus.OK
+    assert search("ͺ") == []
+
+
+def test_a_sections_key_is_not_a_word_of_the_text():
+    cluster = make_cluster(key="segment", name_pl="Alfa", name_en="Alpha")
+    make_item(cluster, kind="key_activity", text_pl="Szkolenia", text_en="Training")
+    refreshed(cluster)
+    assert search("activity") == []
+    assert search("names") == []
+    assert search("szkolenia") == ["segment"]
+
+
+def test_the_typo_tolerant_search_matches_words_not_their_insides():
+    make_cluster(key="a", name_pl="Klaster Alfa", name_en="Alpha Cluster")
+    # Short words only ever match whole: "las" is not found inside "klaster".
+    assert search("las") == []
+    assert search("alf") == []
+    assert search("alfs") == ["a"]  # a typo of a whole word, as before
+
+
+def test_synonym_phrases_with_words_that_say_nothing_still_match():
+    make_cluster(key="iot", name_en="Alpha", characteristics_en="Internet of Things.")
+    make_cluster(key="acronym", name_en="Beta", characteristics_en="IoT devices.")
+    make_cluster(key="other", name_en="Gamma", characteristics_en="Tourism.")
+    SearchSynonym.objects.create(terms="IoT\nInternet of Things")
+    assert sorted(search("IoT")) == ["acronym", "iot"]
+    assert sorted(search("internet of things")) == ["acronym", "iot"]
+
+
+def test_deleting_a_coordinator_takes_its_name_out_of_the_search(admin_client):
+    coordinator = make_coordinator(name_pl="Fundacja Omega", name_en="")
+    make_cluster(key="coordinated", coordinators=[coordinator])
+    assert search("omega") == ["coordinated"]
+
+    url = reverse("admin:clusters_coordinator_delete", args=[coordinator.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == HTTPStatus.FOUND
+
+    assert search("omega") == []

@@ -4,10 +4,11 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import override_settings
 
+from cms.content_apps import content_apps
 from cms.management.commands.backup_content import backed_up_models
 
 
@@ -46,12 +47,16 @@ class Command(BaseCommand):
         # loaddata: one transaction, constraints checked at the end, PostgreSQL's
         # sequences moved past the restored ids. The history is restored as it was,
         # so simple-history must not add entries for the many-to-many rows loaded.
-        # Nothing else is derived: search text and current figures are in the dump,
-        # and the signals of the load mark cached pages stale. A record that does not
+        # What the content apps derive is derived again, as after the starter
+        # content (a dump from an older version may hold another form of it), and
+        # the signals of the load mark cached pages stale. A record that does not
         # fit (a wrong value, a missing related record) stops the load, rolled back.
         try:
-            with override_settings(SIMPLE_HISTORY_ENABLED=False):
-                call_command("loaddata", str(path), verbosity=options["verbosity"])
+            with transaction.atomic():
+                with override_settings(SIMPLE_HISTORY_ENABLED=False):
+                    call_command("loaddata", str(path), verbosity=options["verbosity"])
+                for config in content_apps():
+                    config.content_loaded()
         except (DeserializationError, DatabaseError) as error:
             raise CommandError(
                 f"{path}: a record does not fit the database, nothing was restored. "
