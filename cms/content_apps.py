@@ -26,3 +26,20 @@ def content_apps() -> list[ContentAppConfig]:
 
 def content_app_labels() -> set[str]:
     return {config.label for config in content_apps()}
+
+
+def shared_content_models() -> list:
+    """The machinery's own models that are content too: the image and document
+    libraries every content app picks from (`is_shared_content = True`)."""
+    return [
+        model
+        for model in apps.get_app_config("cms").get_models()
+        if getattr(model, "is_shared_content", False)
+    ]
+
+
+def is_content_model(model) -> bool:
+    """Whether a change to the model's records changes what visitors see."""
+    return model._meta.app_label in content_app_labels() or getattr(
+        model, "is_shared_content", False
+    )

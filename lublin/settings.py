@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     # For its Polish catalogue: the password strength messages.
     "django_zxcvbn_password_validator",
     "import_export",
+    # Image renditions (cms/images.py) and the long texts' editor (cms/rich_text.py).
+    "imagekit",
+    "django_prose_editor",
     "cms",
     "ecosystems",
     "clusters",
@@ -282,6 +285,10 @@ OPEN_DATA_LICENCE = {
     "url": "https://creativecommons.org/licenses/by/4.0/",
     "attribution": "Urząd Miasta Lublin (City of Lublin)",
 }
+
+# Uploaded images and documents (README, "Images, documents and formatted texts").
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "media/"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -19,14 +19,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
-from cms.content_apps import content_apps
+from cms.content_apps import content_apps, shared_content_models
 from cms.models import Revision
 
 
 def backed_up_models() -> tuple[list, list, list]:
     """The models in a dump: found by name, kept with their ids (revisions, drafts
     included, among them), history."""
-    records, history = [], []
+    records, history = shared_content_models(), []
     for config in content_apps():
         for model in config.get_models():
             is_history = model._meta.model_name.startswith("historical")
