@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cms import translation_status
 from cms.history import WordDiffContextHelper
+from cms.local_time import LocalSplitDateTimeField
 from cms.locking import OptimisticLockingMixin
 from cms.presence import PresenceAdminMixin
 from cms.preview import PreviewAdminMixin
@@ -101,6 +102,7 @@ class ContentAdmin(
             kwargs.setdefault(
                 "widget", LabelledSplitDateTime(capfirst(db_field.verbose_name))
             )
+            kwargs.setdefault("form_class", LocalSplitDateTimeField)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("translated"))

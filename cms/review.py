@@ -26,7 +26,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import connections, router, transaction
 from django.db.models import Min, OuterRef, Subquery
@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from cms import revisions
 from cms.caching import bump_content_version
+from cms.local_time import local_moment
 from cms.models import Revision
 from cms.preview import admin_url
 from cms.publishing import publish_permission
@@ -343,12 +344,12 @@ def waiting_for_review(request, registry) -> list[dict] | None:
 
 
 def _scheduled_time(value: str) -> datetime | None:
-    """A future moment typed in a datetime-local box, in the site's time zone."""
+    """A future moment typed in a datetime-local box, in the site's time zone;
+    a ValidationError when the clocks change at it (cms/local_time.py)."""
     moment = parse_datetime(value.strip()) if value else None
     if moment is None:
         return None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+    moment = local_moment(moment)
     return moment if moment > timezone.now() else None
 
 
@@ -428,7 +429,12 @@ class ReviewAdminMixin:
 
     def _schedule(self, request, pk) -> None:
         draft = revisions.draft_of(self.model, pk)
-        moment = _scheduled_time(request.POST.get(GO_LIVE_AT, ""))
+        try:
+            moment = _scheduled_time(request.POST.get(GO_LIVE_AT, ""))
+        except ValidationError as error:
+            saved = _("The draft is saved but not scheduled.")
+            messages.error(request, f"{saved} {error.messages[0]}")
+            return
         if draft is None:
             messages.warning(request, _("There is no draft to schedule."))
         elif moment is None:

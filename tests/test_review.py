@@ -254,6 +254,23 @@ def test_scheduling_needs_a_future_time(client, editor, publisher, cluster):
     assert "nie zaplanowano publikacji" in page
 
 
+def test_scheduling_at_a_repeated_hour_says_what_to_type(
+    client, editor, publisher, cluster
+):
+    draft = make_draft(cluster, editor, characteristics_pl="Szkic.")
+    client.force_login(publisher)
+    # 2027-10-31: the clocks go back from 03:00 to 02:00, so 02:30 happens twice.
+    response = post_form(
+        client, cluster, **{review.SCHEDULE: "1", review.GO_LIVE_AT: "2027-10-31T02:30"}
+    )
+    draft.refresh_from_db()
+    assert draft.go_live_at is None
+    page = client.get(response["Location"]).content.decode()
+    assert "nie zaplanowano publikacji" in page
+    assert "występuje 31 października 2027 dwa razy" in page
+    assert "np. 01:30 albo 03:30" in page
+
+
 def test_the_page_cache_boundary_includes_a_scheduled_draft(editor, cluster):
     draft = make_draft(cluster, editor, characteristics_pl="Szkic.")
     moment = timezone.now() + timedelta(hours=3)

@@ -408,22 +408,43 @@ def test_publishers_schedule_in_warsaw_time(client, publisher, make, admin_name)
     assert record.publish_until == warsaw(2026, 10, 25, 1, 59)
 
 
+CLOCK_CHANGE_MESSAGES = {
+    "skipped hour": (
+        "Godzina 02:30 nie istnieje 29 marca 2026: tej nocy zegary przesunięto o "
+        "godzinę do przodu (początek czasu letniego). Wpisz 03:30 (to ta sama "
+        "chwila) albo inną godzinę."
+    ),
+    "repeated hour": (
+        "Godzina 02:30 występuje 25 października 2026 dwa razy: tej nocy zegary "
+        "cofnięto o godzinę (koniec czasu letniego). Wpisz godzinę, która występuje "
+        "raz, np. 01:30 albo 03:30."
+    ),
+}
+
+
 @pytest.mark.parametrize(
-    ("date", "time"),
-    [("2026-03-29", "02:30:00"), ("2026-10-25", "02:30:00")],
+    ("date", "time", "case"),
+    [
+        ("2026-03-29", "02:30:00", "skipped hour"),
+        ("2026-10-25", "02:30:00", "repeated hour"),
+    ],
     ids=["skipped hour", "repeated hour"],
 )
 def test_admin_refuses_a_time_that_does_not_exist_or_happens_twice(
-    client, publisher, date, time
+    client, publisher, date, time, case
 ):
     cluster = make_cluster(is_published=False)
     client.force_login(publisher)
     url = reverse("admin:clusters_cluster_change", args=[cluster.pk])
     data = form_values(client.get(url).content.decode())
     data |= {"publish_from_0": [date], "publish_from_1": [time]}
-    response = client.post(url, data)
+    response = client.post(url, data, headers={"accept-language": "pl"})
     assert response.status_code == HTTPStatus.OK
-    assert "publish_from" in response.context["adminform"].form.errors
+    errors = response.context["adminform"].form.errors
+    # Which case it is and what to type instead, in Polish, not Django's ISO time.
+    assert errors["publish_from"] == [CLOCK_CHANGE_MESSAGES[case]]
+    assert date in data["publish_from_0"]
+    assert date in response.content.decode()  # what was typed is kept
     cluster.refresh_from_db()
     assert cluster.publish_from is None
 
