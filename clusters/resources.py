@@ -198,12 +198,16 @@ EXPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
 
 
 def next_figures_year() -> int:
-    """The year a new round of figures is most likely for: the one after the latest
-    on record, or this year when there are none."""
+    """The year a new round of figures is most likely for: the latest on record
+    while some cluster with figures still lacks it (a round imported in parts), the
+    one after it once every such cluster has it, or this year when there are none."""
     latest = MembershipSnapshot.objects.order_by("-year").values_list("year", flat=True)
     latest = latest.first()
-    year = latest + 1 if latest else timezone.localdate().year
-    return min(year, LATEST_YEAR)
+    if not latest:
+        return min(timezone.localdate().year, LATEST_YEAR)
+    reporting = MembershipSnapshot.objects.values("cluster").distinct().count()
+    has_latest = MembershipSnapshot.objects.filter(year=latest).count()
+    return latest if has_latest < reporting else min(latest + 1, LATEST_YEAR)
 
 
 class PreviewCells(resources.Diff):

@@ -216,6 +216,18 @@ def test_import_page_offers_both_templates_for_the_next_year(staff, ict):
     assert 'name="year" id="id_template_year" value="2024"' in page
 
 
+def test_template_stays_on_a_year_until_every_reporting_cluster_has_it(staff, ict):
+    other = make_cluster(key="other-cluster", name="Inny klaster")
+    make_snapshot(other, year=2023)
+    # 2024 imported for one of the two clusters with figures: finish 2024 first.
+    make_snapshot(ict, year=2024)
+    page = text(staff.get(IMPORT_URL))
+    assert 'name="year" id="id_template_year" value="2024"' in page
+    make_snapshot(other, year=2024)
+    page = text(staff.get(IMPORT_URL))
+    assert 'name="year" id="id_template_year" value="2025"' in page
+
+
 def test_import_page_states_the_limits_of_a_file(staff):
     page = text(staff.get(IMPORT_URL))
     assert "One import takes up to 1000 rows, in a file of up to 512.0\xa0KB." in page
