@@ -236,7 +236,17 @@ class YearlyFiguresAdmin(ImportMixin, admin.ModelAdmin):
     def import_action(self, request, **kwargs):
         remove_abandoned_uploads()
         response = super().import_action(request, **kwargs)
-        confirm_form = getattr(response, "context_data", {}).get("confirm_form")
+        context = getattr(response, "context_data", {})
+        if "fields_list" in context and not context["fields_list"]:
+            # django-import-export lists no columns after a file it could not read.
+            resource = YearlyFiguresResource()
+            context["fields_list"] = [
+                (
+                    resource.get_display_name(),
+                    [field.column_name for field in resource.get_user_visible_fields()],
+                )
+            ]
+        confirm_form = context.get("confirm_form")
         if confirm_form is not None:
             request.session[UPLOAD_SESSION_KEY] = {
                 key: confirm_form.initial[key] for key in PREVIEWED
