@@ -6,6 +6,7 @@ chosen across the data set; docs/content-sources.md says where each fact comes f
 
 import json
 import re
+from http import HTTPStatus
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection
+from django.urls import reverse
 from django.utils import translation
 
 from clusters.models import (
@@ -28,8 +30,10 @@ from clusters.models import (
     Project,
     Report,
 )
+from cms import revisions
 from contacts.models import AccessibilityStatement, Team, TeamMember, Unit
 from ecosystems.models import Highland
+from tests.admin_forms import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -550,3 +554,20 @@ def test_only_the_undated_english_pages_figures_are_not_before_their_year(loaded
     dated = MembershipSnapshot.objects.filter(year_is_earliest=False)
     assert set(dated.values_list("year", flat=True)) == {2019}
     assert cluster("wschodni-klaster-ict").current_year_is_earliest is True
+
+
+@pytest.mark.parametrize("role", ["editor", "publisher"])
+def test_every_starter_highland_saves_with_only_its_english_changed(
+    loaded, client, role, request
+):
+    """Changing only an English text of a starter Highland is not refused over a
+    Polish field the fixture left empty."""
+    client.force_login(request.getfixturevalue(role))
+    for highland in Highland.objects.all():
+        url = reverse("admin:ecosystems_highland_change", args=[highland.pk])
+        data = form_values(client.get(url).content.decode())
+        data["summary_en"] = [data["summary_en"][0] + " (checked)"]
+        response = client.post(url, data)
+        assert response.status_code == HTTPStatus.FOUND, highland.key
+        saved = revisions.latest(Highland, highland.pk).content["fields"]
+        assert saved["summary_en"].endswith(" (checked)"), highland.key
