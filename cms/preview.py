@@ -104,6 +104,12 @@ class PreviewAdminMixin:
             *super().get_urls(),
         ]
 
+    def view_on_site(self, obj: Model) -> str | None:
+        """ "View on site" only for a record visitors can see: for a draft or a
+        scheduled one it would lead to the public "not found" page; "Preview" is
+        beside it."""
+        return obj.get_absolute_url() if obj.is_public() else None
+
     def public_path(self, obj: Model) -> str:
         """Where visitors will find the record, in the active language."""
         return obj.get_absolute_url()

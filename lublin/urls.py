@@ -18,6 +18,8 @@ admin.site.site_header = admin.site.site_title = "Klastry Lublin"
 admin.site.unregister([StaticDevice, TOTPDevice])
 # The 503 page also when a middleware, not a view, lost the database.
 handler500 = "lublin.outage.server_error"
+# In the admin, a 403 page of the admin's own (lublin/views.py).
+handler403 = "lublin.views.permission_denied"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -1,8 +1,12 @@
 from http import HTTPStatus
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
@@ -64,3 +68,14 @@ def robots_txt(request):
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def permission_denied(request, exception=None):
+    """`handler403`: in the admin, a page of the admin saying what happened and
+    where to go; elsewhere Django's own."""
+    if not request.path.startswith(f"/{settings.ADMIN_PATH}"):
+        return defaults.permission_denied(request, exception)
+    context = admin.site.each_context(request) | {"title": _("Not allowed")}
+    return TemplateResponse(
+        request, "admin/403.html", context, status=HTTPStatus.FORBIDDEN
+    )

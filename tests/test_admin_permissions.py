@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clusters.models import Page
+from clusters.models import Cluster, Page
 from cms import revisions
 from cms.preview import admin_url
 from tests.admin_forms import form_values
@@ -181,3 +181,18 @@ def test_view_only_staff_cannot_change_or_delete(viewer, view):
     assert response.status_code == HTTPStatus.FORBIDDEN
     cluster.refresh_from_db()
     assert cluster.name_en == "Kept"
+
+
+def test_an_editor_opening_a_delete_address_gets_the_admins_page_in_polish(
+    client, editor
+):
+    cluster = make_cluster(name_pl="Klaster do usunięcia")
+    client.force_login(editor)
+    response = client.get(admin_url(cluster, "delete", cluster.pk))
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    page = response.content.decode()
+    assert "<title>Brak uprawnień | Klastry Lublin</title>" in page
+    assert "Twoje konto nie ma uprawnień do tej czynności" in page
+    assert "Niczego nie zmieniono." in page
+    assert 'href="/admin/">Wróć do pulpitu</a>' in page
+    assert Cluster.objects.filter(pk=cluster.pk).exists()

@@ -179,3 +179,34 @@ def test_change_form_and_list_link_to_the_preview(client, editor, make, admin_na
         assert preview_url(record, language) in form.content.decode()
         assert preview_url(record, language) in listing.content.decode()
     assert "Podgląd (angielski)" in form.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("state", "shown"),
+    [
+        ({"is_published": True}, True),
+        ({"is_published": False}, False),
+        (
+            {
+                "is_published": True,
+                "publish_from": timezone.now() + timedelta(days=1),
+            },
+            False,
+        ),
+    ],
+    ids=["published", "draft", "scheduled"],
+)
+def test_view_on_site_is_offered_only_for_what_visitors_can_see(
+    client, editor, state, shown
+):
+    cluster = make_cluster(name="Klaster widoczny lub nie", **state)
+    client.force_login(editor)
+    page = client.get(
+        reverse("admin:clusters_cluster_change", args=[cluster.pk])
+    ).content.decode()
+    with translation.override("pl"):
+        public = cluster.get_absolute_url()
+    assert ("Pokaż na stronie</a>" in page) is shown
+    if shown:  # straight to the public page, not through the admin's redirect
+        assert f'<a href="{public}" class="viewsitelink">Pokaż na stronie</a>' in page
+    assert preview_url(cluster, "pl") in page  # the way to see it is always there
