@@ -94,6 +94,8 @@ class ContentAdmin(
             ),
             # Asks before leaving a change form with changes not saved.
             "admin-extra/unsaved-changes.js",
+            # New inline rows open in the language chosen for all fields.
+            "admin-extra/new-rows-language.js",
         ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -88,6 +88,34 @@ def test_translation_link_opens_an_inline_row(context, page, sign_in):
     expect(page.locator(f"#id_{prefix}text_pl")).to_be_visible()
 
 
+def test_a_new_inline_row_opens_in_the_language_chosen_for_all_fields(
+    context, page, sign_in
+):
+    sign_in(context, "editor")
+    cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
+    page.goto(reverse("admin:clusters_cluster_change", args=[cluster.pk]))
+    # Looking at one field's English text is not choosing English for the form.
+    page.locator('li[aria-controls="tab_id_name_en"]').click()
+    expect(page.locator("#id_name_en")).to_be_visible()
+    snapshots = page.locator("#snapshots-group")
+    snapshots.locator(".add-row a").click()
+    new_row = snapshots.locator("tr.dynamic-snapshots").last
+    expect(
+        new_row.locator('textarea[name$="-source_pl"], input[name$="-source_pl"]')
+    ).to_be_visible()
+    expect(
+        new_row.locator('textarea[name$="-source_en"], input[name$="-source_en"]')
+    ).to_be_hidden()
+
+    # Choosing English for all fields does open new rows in English.
+    page.locator("#modeltranslation-main-switch").select_option("1")
+    snapshots.locator(".add-row a").click()
+    newest = snapshots.locator("tr.dynamic-snapshots").last
+    expect(
+        newest.locator('textarea[name$="-source_en"], input[name$="-source_en"]')
+    ).to_be_visible()
+
+
 # Dispatches a "leave the page?" check; true when a script asked to warn.
 WOULD_WARN = """() => {
   const leaving = new Event("beforeunload", {cancelable: true});
