@@ -4,6 +4,7 @@ preview and the history; the warning before leaving a changed form, and a delete
 cluster restored."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -184,3 +185,29 @@ def test_a_publisher_restores_a_deleted_cluster_with_its_rows(
     )
     assert page.goto(cluster.get_absolute_url()).status == 200
     assert not console.csp_violations()
+
+
+# The number of lines each element's text is laid out on.
+LINES_OF_TEXT = """(elements) => elements.map((element) => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  const tops = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+  return [element.textContent.trim(), tops.size];
+})"""
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_dashboard_recent_changes_keep_words_whole(
+    editable_site, new_context, sign_in, width
+):
+    Cluster.history.update(history_user=User.objects.get(username="editor"))
+    context = new_context(width=width)
+    sign_in(context, "editor")
+    page = context.new_page()
+    page.goto(reverse("admin:index"))
+    table = page.locator(".clusters-dashboard table").last
+    cells = table.locator("thead th, tbody td:nth-child(2)")
+    laid_out = cells.evaluate_all(LINES_OF_TEXT)
+    assert ["editor", 1] in laid_out
+    for text, lines in laid_out:
+        assert lines == 1, f"{text!r} is broken over {lines} lines at {width}"
