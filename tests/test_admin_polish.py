@@ -1,0 +1,57 @@
+"""The admin in Polish reads as a Polish office writes: Django's own strings where its
+catalogue writes every gender at once or declines a name it cannot know."""
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from tests.admin_forms import form_values
+from tests.factories import make_cluster, make_highland
+
+pytestmark = pytest.mark.django_db
+
+# Django's Polish for "added"/"changed" and "add another" write all forms at once.
+EVERY_GENDER = re.compile(r"\w\((?:a|y|go|-\w+)\)")
+
+
+@pytest.fixture
+def polish_editor(client, editor):
+    client.force_login(editor)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "pl"
+    return client
+
+
+def test_list_counts_records_in_polish(polish_editor):
+    for number in range(12):
+        make_cluster(name=f"Klaster {number}")
+    page = polish_editor.get(reverse("admin:clusters_cluster_changelist")).content
+    page = page.decode()
+    assert "12 wpisów" in page
+    assert "12 klastry" not in page
+
+
+def test_change_form_and_its_inlines_read_as_polish(polish_editor):
+    cluster = make_cluster(name_pl="Klaster testowy")
+    page = polish_editor.get(
+        reverse("admin:clusters_cluster_change", args=[cluster.pk])
+    ).content.decode()
+    assert "<title>Klaster testowy | Edycja: klaster | Klastry Lublin</title>" in page
+    assert "Dodaj kolejny wiersz:" in page
+    assert not EVERY_GENDER.search(page), EVERY_GENDER.search(page)
+
+
+def test_saved_message_names_the_record_without_guessing_its_gender(
+    polish_editor, publisher, client
+):
+    highland = make_highland(name_pl="Wyżyna testowa")
+    client.force_login(publisher)
+    url = reverse("admin:ecosystems_highland_change", args=[highland.pk])
+    data = form_values(client.get(url).content.decode())
+    data["summary_pl"] = ["Nowe podsumowanie."]
+    response = client.post(url, data, follow=True)
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert "Zapisano zmiany: Wyżyna „" in page
+    assert not EVERY_GENDER.search(page), EVERY_GENDER.search(page)
