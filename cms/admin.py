@@ -12,7 +12,10 @@ from modeltranslation import settings as mt_settings
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cms import translation_status
+from cms import (
+    accounts_admin,  # noqa: F401 (staff accounts' admin, registered)
+    translation_status,
+)
 from cms.history import WordDiffContextHelper
 from cms.local_time import LocalSplitDateTimeField
 from cms.locking import OptimisticLockingMixin

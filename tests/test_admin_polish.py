@@ -5,10 +5,12 @@ import re
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from tests.admin_forms import form_values
 from tests.factories import make_cluster, make_highland
+from tests.staff_sessions import with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +57,21 @@ def test_saved_message_names_the_record_without_guessing_its_gender(
     page = response.content.decode()
     assert "Zapisano zmiany: Wyżyna „" in page
     assert not EVERY_GENDER.search(page), EVERY_GENDER.search(page)
+
+
+def test_group_permissions_are_named_in_polish_without_the_historys(
+    client, django_user_model
+):
+    admin_user = django_user_model.objects.create_superuser("root", password="x")
+    client.force_login(with_second_factor(admin_user))
+    group = Group.objects.get(name="editors")
+    page = client.get(
+        reverse("admin:auth_group_change", args=[group.pk]),
+        headers={"accept-language": "pl"},
+    ).content.decode()
+    assert ">Klastry: dodawanie</option>" in page
+    assert ">Wyżyny: publikowanie</option>" in page
+    assert ">Grupy: zmiana</option>" in page
+    assert "Can " not in page
+    assert "historical" not in page.lower()
+    assert "Access attempt" not in page  # the login throttling's, for superusers
