@@ -7,4 +7,6 @@ class CmsConfig(AppConfig):
     verbose_name = _("Content management")
 
     def ready(self):
-        from cms import signals  # noqa: F401 (connects the receiver)
+        from cms import boolean_icons, signals  # noqa: F401 (connects the receiver)
+
+        boolean_icons.install()

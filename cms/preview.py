@@ -108,7 +108,12 @@ class PreviewAdminMixin:
         """ "View on site" only for a record visitors can see: for a draft or a
         scheduled one it would lead to the public "not found" page; "Preview" is
         beside it."""
-        return obj.get_absolute_url() if obj.is_public() else None
+        if not hasattr(obj, "get_absolute_url"):
+            return None
+        # Records with no schedule of their own are shown as soon as saved.
+        if hasattr(obj, "is_public") and not obj.is_public():
+            return None
+        return obj.get_absolute_url()
 
     def public_path(self, obj: Model) -> str:
         """Where visitors will find the record, in the active language."""

@@ -9,7 +9,10 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from tests.admin_forms import form_values
-from tests.factories import make_cluster, make_highland
+from tests.factories import (
+    make_cluster,
+    make_highland,
+)
 from tests.staff_sessions import with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +35,24 @@ def test_list_counts_records_in_polish(polish_editor):
     page = page.decode()
     assert "12 wpisów" in page
     assert "12 klastry" not in page
+    # Icons and the search box's label are named in Polish, not "True", "Search".
+    assert 'icon-yes.svg" alt="Tak">' in page
+    assert 'alt="True"' not in page
+    assert 'search.svg" alt="Szukaj">' in page
+
+
+def test_a_past_version_is_named_as_the_rest_of_the_admin_names_it(client, editor):
+    cluster = make_cluster(name_pl="Klaster z historią")
+    client.force_login(editor)
+    record = cluster.history.earliest()
+    page = client.get(
+        reverse("admin:clusters_cluster_simple_history", args=[cluster.pk, record.pk]),
+        headers={"accept-language": "pl"},
+    ).content.decode()
+    assert '<a href="/admin/clusters/">Klastry</a>' in page
+    assert '<a href="/admin/clusters/cluster/">Klastry</a>' in page
+    assert "Wersja z historii" in page
+    assert "Historical" not in page
 
 
 def test_change_form_and_its_inlines_read_as_polish(polish_editor):
