@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cms.content_apps import content_app_labels
+from cms.deletion_summary import DeletionSummaryMixin
 
 ACTIONS = {
     "add": _("adding"),
@@ -67,11 +68,11 @@ class TranslatedPermissionsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class StaffGroupAdmin(TranslatedPermissionsMixin, GroupAdmin):
+class StaffGroupAdmin(DeletionSummaryMixin, TranslatedPermissionsMixin, GroupAdmin):
     pass
 
 
-class StaffUserAdmin(TranslatedPermissionsMixin, UserAdmin):
+class StaffUserAdmin(DeletionSummaryMixin, TranslatedPermissionsMixin, UserAdmin):
     pass
 
 

@@ -16,6 +16,7 @@ from cms import (
     accounts_admin,  # noqa: F401 (staff accounts' admin, registered)
     translation_status,
 )
+from cms.deletion_summary import DeletionSummaryMixin
 from cms.history import WordDiffContextHelper
 from cms.local_time import LocalSplitDateTimeField
 from cms.locking import OptimisticLockingMixin
@@ -59,6 +60,7 @@ class LabelledSplitDateTime(widgets.AdminSplitDateTime):
 
 
 class ContentAdmin(
+    DeletionSummaryMixin,
     TranslationReviewAdminMixin,
     OptimisticLockingMixin,
     SimpleHistoryAdmin,

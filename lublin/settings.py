@@ -210,6 +210,9 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Not in the admin: its pages and records speak English only ("Access Log for …"),
+# and a lock is lifted with `manage.py axes_reset_username` (README).
+AXES_ENABLE_ADMIN = False
 # Behind N trusted proxies the client is the Nth address from the right of
 # X-Forwarded-For; with none (the default), the connection's own address. A login
 # whose address cannot be known so is refused (lublin/client_address.py).

@@ -5,7 +5,7 @@ import re
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from tests.admin_forms import form_values
@@ -96,3 +96,21 @@ def test_group_permissions_are_named_in_polish_without_the_historys(
     assert "Can " not in page
     assert "historical" not in page.lower()
     assert "Access attempt" not in page  # the login throttling's, for superusers
+
+
+def test_delete_confirmation_lists_records_not_the_links_between_them(
+    client, publisher
+):
+    highland = make_highland(name_pl="Wyżyna do usunięcia")
+    make_cluster(name_pl="Klaster powiązany", highlands=[highland])
+    publisher.user_permissions.add(
+        *Permission.objects.filter(codename="delete_highland")
+    )
+    client.force_login(publisher)
+    page = client.get(
+        reverse("admin:ecosystems_highland_delete", args=[highland.pk]),
+        headers={"accept-language": "pl"},
+    ).content.decode()
+    assert "Wyżyna do usunięcia" in page
+    assert "Cluster_highlands object" not in page
+    assert "Powiązanie cluster do highland" not in page
