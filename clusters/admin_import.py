@@ -222,7 +222,7 @@ class YearlyFiguresAdmin(ImportMixin, admin.ModelAdmin):
             "import_file",
             _(
                 "The file could not be read in the format chosen. Choose the format "
-                "that matches the file; save a CSV file as UTF-8."
+                "that matches the file: CSV or XLSX."
             ),
         )
 

@@ -14,10 +14,11 @@ import re
 import zipfile
 
 import tablib
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
@@ -37,6 +38,10 @@ COUNTS = (
 REQUIRED_COLUMNS = ("cluster", "year", *COUNTS)
 # A whole number as people type it: 1234, 1 234 (a space, or a no-break space).
 WHOLE_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)")
+
+
+def _folded(header: str) -> str:
+    return " ".join(header.split()).casefold()
 
 
 def is_blank(value) -> bool:
@@ -158,12 +163,31 @@ def within_row_limit(dataset: tablib.Dataset) -> tablib.Dataset:
     return dataset
 
 
+def decoded(data: bytes) -> str:
+    """A CSV file's text: UTF-8 (with or without Excel's byte order mark), else
+    Windows-1250, in which Excel in Polish saves "CSV (rozdzielany średnikami)".
+    UTF-8 is tried first because a file in Windows-1250 with Polish letters is
+    never valid UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1250", errors="replace")
+
+
 class CSV(base_formats.CSV):
-    """CSV with commas or semicolons: Excel in Polish saves with semicolons."""
+    """CSV with commas or semicolons (Excel in Polish saves with semicolons), in
+    UTF-8 or Windows-1250."""
+
+    def is_binary(self):
+        # Read as bytes, so `decoded` picks the encoding rather than the admin.
+        return True
+
+    def get_read_mode(self):
+        return "rb"
 
     def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes) and self.encoding:
-            in_stream = in_stream.decode(self.encoding)
+        if isinstance(in_stream, bytes):
+            in_stream = decoded(in_stream)
         header = in_stream.split("\n", 1)[0]
         delimiter = max(",;\t", key=header.count)
         dataset = super().create_dataset(in_stream, delimiter=delimiter, **kwargs)
@@ -219,37 +243,45 @@ class PreviewCells(resources.Diff):
         return ["" if value is None else str(value) for value in self.right]
 
 
+def _figures_field(name: str, label, widget, **options) -> fields.Field:
+    return fields.Field(attribute=name, column_name=label, widget=widget, **options)
+
+
 class YearlyFiguresResource(resources.ModelResource):
+    """Its columns are headed in the staff's language (the template, the preview);
+    an upload may head them in either language or with the technical names
+    (`cluster`, `members`…), which earlier templates used."""
+
     cluster = fields.Field(
-        attribute="cluster", column_name="cluster", widget=ClusterKeyWidget()
+        attribute="cluster",
+        column_name=gettext_lazy("cluster key"),
+        widget=ClusterKeyWidget(),
     )
     # Shown in the template and the preview to tell the keys apart; never imported.
     cluster_name = fields.Field(
         attribute="cluster__name",
-        column_name="cluster_name",
+        column_name=gettext_lazy("cluster name"),
         readonly=True,
         widget=SpreadsheetTextWidget(),
     )
-    year = fields.Field(attribute="year", column_name="year", widget=YearWidget())
-    members = fields.Field(
-        attribute="members", column_name="members", widget=CountWidget()
+    year = _figures_field("year", gettext_lazy("year"), YearWidget())
+    members = _figures_field("members", gettext_lazy("members"), CountWidget())
+    enterprises = _figures_field(
+        "enterprises", gettext_lazy("enterprises"), CountWidget()
     )
-    enterprises = fields.Field(
-        attribute="enterprises", column_name="enterprises", widget=CountWidget()
+    business_environment_institutions = _figures_field(
+        "business_environment_institutions",
+        gettext_lazy("business environment institutions"),
+        CountWidget(),
     )
-    business_environment_institutions = fields.Field(
-        attribute="business_environment_institutions",
-        column_name="business_environment_institutions",
-        widget=CountWidget(),
+    universities = _figures_field(
+        "universities", gettext_lazy("universities"), CountWidget()
     )
-    universities = fields.Field(
-        attribute="universities", column_name="universities", widget=CountWidget()
+    source_pl = _figures_field(
+        "source_pl", gettext_lazy("source (Polish)"), SourceWidget()
     )
-    source_pl = fields.Field(
-        attribute="source_pl", column_name="source_pl", widget=SourceWidget()
-    )
-    source_en = fields.Field(
-        attribute="source_en", column_name="source_en", widget=SourceWidget()
+    source_en = _figures_field(
+        "source_en", gettext_lazy("source (English)"), SourceWidget()
     )
 
     class Meta:
@@ -279,14 +311,31 @@ class YearlyFiguresResource(resources.ModelResource):
             field for field in super().get_user_visible_fields() if not field.readonly
         ]
 
+    def column_names(self) -> dict[str, str]:
+        """Every way a file may head each column, folded: the technical name and
+        the header in each language, mapped to the header in the active one."""
+        names = {}
+        for name, field in self.fields.items():
+            for code, _language in settings.LANGUAGES:
+                with translation.override(code):
+                    names[_folded(str(field.column_name))] = name
+            names[_folded(name)] = name
+        return {
+            alias: str(self.fields[name].column_name) for alias, name in names.items()
+        }
+
     def before_import(self, dataset, **kwargs):
         self.seen = set()
+        known = self.column_names()
         headers = ["" if h is None else str(h).strip() for h in dataset.headers or []]
+        headers = [known.get(_folded(header), header) for header in headers]
         if dataset.headers:
             dataset.headers = headers
-        known = {field.column_name for field in self.fields.values()}
-        missing = [column for column in REQUIRED_COLUMNS if column not in headers]
-        unknown = [header for header in headers if header and header not in known]
+        required = [str(self.fields[name].column_name) for name in REQUIRED_COLUMNS]
+        missing = [column for column in required if column not in headers]
+        unknown = [
+            header for header in headers if header and header not in known.values()
+        ]
         problems = []
         if missing:
             problems.append(
