@@ -23,7 +23,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.http import require_safe
 
-from cms.documents import DOCUMENTS_FOLDER, TYPES_BY_MIME, Document
+from cms.documents import DOCUMENT_TYPES, DOCUMENTS_FOLDER, TYPES_BY_MIME, Document
 
 RENDITIONS_FOLDER = "renditions"
 RENDITION_TYPES = {
@@ -62,15 +62,8 @@ def public_type(name: str) -> str | None:
     suffix = PurePosixPath(name).suffix.lower()
     if folder == RENDITIONS_FOLDER:
         return RENDITION_TYPES.get(suffix)
-    if folder == DOCUMENTS_FOLDER:
-        return next(
-            (
-                mime
-                for mime, kind in TYPES_BY_MIME.items()
-                if f".{kind.extension}" == suffix
-            ),
-            None,
-        )
+    if folder == DOCUMENTS_FOLDER and suffix[1:] in DOCUMENT_TYPES:
+        return DOCUMENT_TYPES[suffix[1:]].mime_type
     return None
 
 

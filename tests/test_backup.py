@@ -14,6 +14,7 @@ import re
 import secrets
 import shutil
 import stat
+import struct
 import subprocess
 import sys
 import zipfile
@@ -394,8 +395,10 @@ def with_a_damaged_file(backup: Path) -> bytes:
     data = bytearray(backup.read_bytes())
     with zipfile.ZipFile(backup) as archive:
         member = next(i for i in archive.infolist() if i.filename.startswith("media/"))
-    start = member.header_offset + 30 + len(member.filename.encode()) + 4
-    data[start + member.compress_size // 2] ^= 0xFF
+    # The data follows the local header: 30 bytes, the name and the extra field.
+    offset = member.header_offset
+    name_length, extra_length = struct.unpack("<HH", data[offset + 26 : offset + 30])
+    data[offset + 30 + name_length + extra_length + member.compress_size // 2] ^= 0xFF
     return bytes(data)
 
 

@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -141,13 +142,21 @@ class Command(BaseCommand):
 
 
 def write_archive(out, records: list[dict], files: list[str]) -> None:
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open(CONTENT_NAME, "w") as member:
-            with io.TextIOWrapper(member, encoding="utf-8") as text:
+    def member(name: str) -> zipfile.ZipInfo:
+        # Dated when the backup was made (a ZipInfo's default is 1980).
+        info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        return info
+
+    with zipfile.ZipFile(out, "w") as archive:
+        with archive.open(member(CONTENT_NAME), "w", force_zip64=True) as stored:
+            with io.TextIOWrapper(stored, encoding="utf-8") as text:
                 json.dump(records, text, cls=FullPrecisionEncoder, ensure_ascii=False)
         for name in files:
             with (
                 default_storage.open(name, "rb") as source,
-                archive.open(MEDIA_PREFIX + name, "w", force_zip64=True) as member,
+                archive.open(
+                    member(MEDIA_PREFIX + name), "w", force_zip64=True
+                ) as stored,
             ):
-                shutil.copyfileobj(source, member)
+                shutil.copyfileobj(source, stored)
