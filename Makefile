@@ -51,14 +51,16 @@ fixtures: install .secret_key
 	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py migrate --no-input
 	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py setup_instance
 
-# A portable dump of the content, its history and the staff accounts (README, Backups).
+# A portable archive of the content, its history, the staff accounts and the media
+# files (README, Backups).
 backup: install .secret_key
-	$(if $(FILE),,$(error Name the file: make backup FILE=path.json))
+	$(if $(FILE),,$(error Name the file: make backup FILE=path.zip))
 	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py backup_content "$(FILE)"
 
-# Migrates, then loads a backup; refuses a database that already holds content.
+# Migrates, then loads a backup; refuses a database that already holds content, or
+# a media store that already holds its files.
 restore: install .secret_key
-	$(if $(FILE),,$(error Name the file: make restore FILE=path.json))
+	$(if $(FILE),,$(error Name the file: make restore FILE=path.zip))
 	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py migrate --no-input
 	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py restore_content "$(FILE)"
 

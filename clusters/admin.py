@@ -193,6 +193,7 @@ class PageAdmin(PublishableAdmin):
     list_filter = ["is_published", MissingTranslationFilter]
     search_fields = ["key", "title"]
     prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["documents"]
 
     def public_path(self, obj):
         if obj.key == INTRODUCTION_KEY:
@@ -209,6 +210,15 @@ class PageAdmin(PublishableAdmin):
 
 @admin.register(Report)
 class ReportAdmin(ContentAdmin):
-    list_display = ["__str__", "source", "year", "order", "translation_status"]
+    list_display = [
+        "__str__",
+        "source",
+        "year",
+        "document",
+        "order",
+        "translation_status",
+    ]
     list_filter = [MissingTranslationFilter]
     search_fields = ["key", "title", "source"]
+    autocomplete_fields = ["document"]
+    list_select_related = ["document"]

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cms.caching import bump_content_version
+from cms.documents import Document
 from cms.publishing import (
     Keyed,
     Publishable,
@@ -676,6 +677,13 @@ class Page(Publishable, TranslationMarked):
     slug = models.SlugField(_("slug"), max_length=200)
     summary = models.TextField(_("summary"), blank=True, help_text=PLAIN_TEXT_HELP)
     body = models.TextField(_("body"), blank=True, help_text=PLAIN_TEXT_HELP)
+    documents = models.ManyToManyField(
+        Document,
+        verbose_name=_("downloads"),
+        related_name="pages",
+        blank=True,
+        help_text=_("Files from the documents library listed under the text."),
+    )
 
     class Meta:
         ordering = ["key"]
@@ -694,6 +702,18 @@ class Report(Keyed, Versioned, TranslationMarked):
     title = models.CharField(_("title"), max_length=500, blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
     url = models.URLField(_("address"), max_length=500, blank=True)
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("document"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+        null=True,
+        blank=True,
+        help_text=_(
+            "The report's file from the documents library; linked instead of the "
+            "address when given."
+        ),
+    )
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

@@ -339,6 +339,10 @@ class AboutClustersView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["reports"] = Report.objects.all()
+        context["reports"] = Report.objects.select_related("document")
+        # The warning about moved addresses, only where a report links elsewhere.
+        context["has_external_reports"] = any(
+            report.url and not report.document for report in context["reports"]
+        )
         context["translation_note"] = translation_note(self.object, context["reports"])
         return context

@@ -117,3 +117,8 @@ class Revision(models.Model):
     @property
     def model(self):
         return self.content_type.model_class()
+
+
+# The shared libraries' models live in modules of their own; imported here so that
+# Django finds them.
+from cms.documents import Document  # noqa: E402, F401

@@ -275,7 +275,7 @@ def with_defaults(model, content: dict) -> dict:
         defaults = {
             name: model._meta.get_field(name).get_default()
             for name in stored_fields(model)
-        }
+        } | {field.name: [] for field in _many_to_many(model)}
 
         def filled(row: dict) -> dict:
             if defaults.keys() <= row["fields"].keys():

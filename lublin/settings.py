@@ -292,6 +292,8 @@ OPEN_DATA_LICENCE = {
 # Uploaded images and documents (README, "Images, documents and formatted texts").
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "media/"
+# The largest document staff may upload (cms/documents.py).
+DOCUMENT_MAX_SIZE = env_int("DJANGO_DOCUMENT_MAX_MB", 50) * 1024 * 1024
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -302,6 +304,46 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Media on an S3-compatible store, shared by several app servers (README, "Where media
+# files are kept"); unset, on the local disk under MEDIA_ROOT, served at MEDIA_URL by
+# cms/media.py. boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY itself.
+MEDIA_S3_BUCKET = os.environ.get("DJANGO_MEDIA_S3_BUCKET", "")
+MEDIA_ORIGIN = ""
+if MEDIA_S3_BUCKET:
+    MEDIA_S3_ENDPOINT_URL = os.environ.get("DJANGO_MEDIA_S3_ENDPOINT_URL", "")
+    MEDIA_S3_REGION = os.environ.get("DJANGO_MEDIA_S3_REGION", "")
+    MEDIA_S3_CUSTOM_DOMAIN = os.environ.get("DJANGO_MEDIA_S3_CUSTOM_DOMAIN", "")
+    if not MEDIA_S3_ENDPOINT_URL.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            "DJANGO_MEDIA_S3_BUCKET needs DJANGO_MEDIA_S3_ENDPOINT_URL, the store's "
+            "address, e.g. https://s3.eu-central-1.amazonaws.com."
+        )
+    # Where visitors' browsers fetch media from, which the pages' CSP allows: the
+    # custom domain, else the endpoint (path-style addresses keep every object
+    # under the endpoint's own origin).
+    MEDIA_ORIGIN = (
+        f"https://{MEDIA_S3_CUSTOM_DOMAIN}"
+        if MEDIA_S3_CUSTOM_DOMAIN
+        else "/".join(MEDIA_S3_ENDPOINT_URL.split("/", 3)[:3])
+    )
+    STORAGES["default"] = {
+        "BACKEND": "cms.s3_storage.MediaS3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": MEDIA_S3_ENDPOINT_URL,
+            "region_name": MEDIA_S3_REGION or None,
+            "custom_domain": MEDIA_S3_CUSTOM_DOMAIN or None,
+            "addressing_style": "path",
+            # Plain, lasting addresses: cached pages keep them. The bucket policy
+            # makes renditions/ and documents/ alone readable by anyone
+            # (docs/deployment.md); originals stay private.
+            "querystring_auth": False,
+            "default_acl": None,
+            # A name already taken gets a new one instead of replacing that file.
+            "file_overwrite": False,
+        },
+    }
 
 # HTTPS: on by default in production; `make run` serves plain http on 127.0.0.1.
 SECURE = env_bool("DJANGO_SECURE", not DEBUG)
@@ -330,7 +372,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

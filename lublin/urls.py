@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from two_factor.urls import urlpatterns as two_factor_urls
 
 from cms import recovery
+from cms.media import serve_media
 from lublin.sitemaps import SITEMAPS
 from lublin.views import HomeView, healthz, robots_txt
 
@@ -38,6 +39,8 @@ urlpatterns = [
     path("", include("clusters.open_data_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    # Renditions and documents on the local disk (answers 404 with an S3 store).
+    path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", serve_media, name="media"),
 ]
 
 # /pl/… and /en/…, paths translated through the catalogue; "/" is redirected to the

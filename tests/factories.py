@@ -2,6 +2,8 @@
 
 from itertools import count
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from clusters.models import (
     Cluster,
     ClusterItem,
@@ -12,8 +14,10 @@ from clusters.models import (
     Project,
     Report,
 )
+from cms.documents import Document
 from contacts.models import AccessibilityStatement, Team, TeamMember, Unit
 from ecosystems.models import Highland
+from tests import sample_files
 
 _sequence = count(1)
 
@@ -138,3 +142,20 @@ def make_statement(**overrides) -> AccessibilityStatement:
         "status": "partially",
     }
     return AccessibilityStatement.objects.create(**values | overrides)
+
+
+def make_document(
+    content: bytes | None = None, name: str = "", **overrides
+) -> Document:
+    """A document uploaded as staff upload one: its type and size read from it."""
+    n = next(_sequence)
+    document = Document(
+        **{"title": f"Raport {n}", "language": "pl"} | overrides,
+        file=SimpleUploadedFile(
+            name or f"raport-{n}.pdf",
+            sample_files.pdf() if content is None else content,
+        ),
+    )
+    document.full_clean()
+    document.save()
+    return document

@@ -6,34 +6,61 @@ after it. PostgreSQL is required in CI (CI=true) and skipped, saying so, elsewhe
 """
 
 import csv
+import hashlib
 import io
 import json
 import os
 import re
 import secrets
+import shutil
+import stat
+import struct
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
 from clusters.models import Cluster
+from cms.documents import Document
 from cms.management.commands.backup_content import backed_up_models
-from tests.factories import make_cluster, make_snapshot
+from tests import sample_files
+from tests.factories import (
+    make_cluster,
+    make_document,
+    make_page,
+    make_report,
+    make_snapshot,
+)
 
 pytestmark = pytest.mark.django_db
 
 BASE_DIR = Path(settings.BASE_DIR)
 
-POPULATE = """
-import django
 
+@pytest.fixture(autouse=True)
+def own_media(settings, tmp_path) -> Path:
+    """A media folder of the test's own: a backup holds every file in it."""
+    settings.MEDIA_ROOT = tmp_path / "own-media"
+    return settings.MEDIA_ROOT
+
+
+POPULATE = """
+import os
+
+import django
+from django.conf import settings
+
+settings.MEDIA_ROOT = os.environ["DJANGO_MEDIA_ROOT"]
 django.setup()
 
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -89,6 +116,17 @@ gone = f.make_cluster(coordinators=[f.make_coordinator()])
 f.make_snapshot(gone, year=2020)
 gone.delete()  # its history stays, pointing at rows that no longer exist
 f.make_page(), f.make_report(), f.make_team_member(), f.make_statement()
+# Media: documents a report and a page link, and the images' files.
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from tests import sample_files
+
+report = f.make_report(document=f.make_document(sample_files.pdf(padding=200_000)))
+f.make_page().documents.add(
+    f.make_document(sample_files.ooxml("docx"), name="Sprawozdanie łódź.docx")
+)
+default_storage.save("images/2026/logo.png", ContentFile(sample_files.image("PNG")))
+default_storage.save("renditions/ab/logo-320.webp", ContentFile(sample_files.image("WEBP")))
 LogEntry.objects.create(
     user=editor,
     content_type=ContentType.objects.get_for_model(cluster),
@@ -153,6 +191,20 @@ def canonical_content() -> str:
     return json.dumps(tables, indent=1, ensure_ascii=False)
 
 
+def media_root(database_url: str, tmp_path: Path) -> Path:
+    """Each database's media folder of its own, as each site has."""
+    return tmp_path / "media" / hashlib.sha256(database_url.encode()).hexdigest()[:12]
+
+
+def media_of(root: Path) -> dict[str, str]:
+    """{name: sha256} of every file under a media folder."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
 def run(command: list[str], database_url: str, tmp_path: Path, **kwargs) -> str:
     env = {
         key: value
@@ -161,6 +213,7 @@ def run(command: list[str], database_url: str, tmp_path: Path, **kwargs) -> str:
     } | {
         "DATABASE_URL": database_url,
         "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
+        "DJANGO_MEDIA_ROOT": str(media_root(database_url, tmp_path)),
         "PYTHONPATH": str(BASE_DIR),
     }
     done = subprocess.run(
@@ -231,7 +284,9 @@ def postgres_url():
         server.close()
 
 
-def test_round_trip_sqlite_postgresql_sqlite_keeps_every_row(tmp_path, postgres_url):
+def test_round_trip_sqlite_postgresql_sqlite_keeps_every_row_and_file(
+    tmp_path, postgres_url
+):
     source = f"sqlite:///{tmp_path / 'source.sqlite3'}"
     target = f"sqlite:///{tmp_path / 'target.sqlite3'}"
     run([sys.executable, "manage.py", "migrate", "-v0"], source, tmp_path)
@@ -244,19 +299,28 @@ def test_round_trip_sqlite_postgresql_sqlite_keeps_every_row(tmp_path, postgres_
     )
     assert tables["clusters_historicalcluster_coordinators"]
 
-    make("backup", tmp_path / "from-sqlite.json", source, tmp_path)
-    make("restore", tmp_path / "from-sqlite.json", postgres_url, tmp_path)
-    assert content_of(postgres_url, tmp_path) == original
+    media = media_of(media_root(source, tmp_path))
+    assert {name.split("/")[0] for name in media} == {
+        "images",
+        "documents",
+        "renditions",
+    }
 
-    make("backup", tmp_path / "from-postgresql.json", postgres_url, tmp_path)
+    make("backup", tmp_path / "from-sqlite.zip", source, tmp_path)
+    make("restore", tmp_path / "from-sqlite.zip", postgres_url, tmp_path)
+    assert content_of(postgres_url, tmp_path) == original
+    assert media_of(media_root(postgres_url, tmp_path)) == media
+
+    make("backup", tmp_path / "from-postgresql.zip", postgres_url, tmp_path)
     # The sequences moved past the restored ids: new records can be added.
     python(CREATE_AFTER_RESTORE, postgres_url, tmp_path)
-    make("restore", tmp_path / "from-postgresql.json", target, tmp_path)
+    make("restore", tmp_path / "from-postgresql.zip", target, tmp_path)
     assert content_of(target, tmp_path) == original
+    assert media_of(media_root(target, tmp_path)) == media
 
 
 def test_restore_refuses_a_database_with_content(tmp_path):
-    backup = tmp_path / "backup.json"
+    backup = tmp_path / "backup.zip"
     call_command("backup_content", str(backup), verbosity=0)
     make_cluster(key="already-here")
     before = list(Cluster.objects.values_list("key", "version"))
@@ -265,6 +329,157 @@ def test_restore_refuses_a_database_with_content(tmp_path):
         call_command("restore_content", str(backup), verbosity=0)
 
     assert list(Cluster.objects.values_list("key", "version")) == before
+
+
+def test_a_backup_brings_the_media_back_byte_identical(tmp_path, own_media):
+    document = make_document(sample_files.pdf(padding=100_000))
+    make_report(title_pl="Klastry w Polsce", document=document)
+    make_page().documents.add(
+        make_document(sample_files.ooxml("docx"), name="Sprawozdanie łódź.docx")
+    )
+    default_storage.save("images/2026/logo.png", ContentFile(sample_files.image("PNG")))
+    default_storage.save(
+        "renditions/ab/logo-320.webp", ContentFile(sample_files.image("WEBP"))
+    )
+    default_storage.save("elsewhere/not-media.txt", ContentFile(b"not backed up"))
+    media = media_of(own_media)
+    backup = tmp_path / "backup.zip"
+
+    call_command("backup_content", str(backup), verbosity=0)
+    empty_everything(own_media)
+    call_command("restore_content", str(backup), verbosity=0)
+
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    del media["elsewhere/not-media.txt"]
+    assert media_of(own_media) == media
+    assert len(media) == 4
+    restored = Document.objects.get(pk=document.pk)
+    assert restored.file.name == document.file.name
+    assert restored.reports.get().title_pl == "Klastry w Polsce"
+
+
+def empty_everything(media: Path) -> None:
+    """The database's restorable rows and the media folder, emptied."""
+    _named, kept, history = backed_up_models()
+    for model in [*reversed(kept), *history]:
+        model._base_manager.all().delete()
+    shutil.rmtree(media)
+    assert restorable_rows() == 0
+
+
+@pytest.fixture
+def good_backup(tmp_path, own_media) -> Path:
+    """A backup of a report with its document, everything then emptied again."""
+    make_report(document=make_document())
+    default_storage.save("images/logo.png", ContentFile(sample_files.image("PNG")))
+    backup = tmp_path / "good.zip"
+    call_command("backup_content", str(backup), verbosity=0)
+    empty_everything(own_media)
+    return backup
+
+
+def rewritten(backup: Path, change) -> bytes:
+    """The backup's members, passed through `change(name, data)`, in a new archive
+    (a member changed to None is left out)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(backup) as original, zipfile.ZipFile(out, "w") as archive:
+        for name in original.namelist():
+            changed = change(name, original.read(name))
+            if changed is not None:
+                archive.writestr(*changed)
+    return out.getvalue()
+
+
+def with_a_damaged_file(backup: Path) -> bytes:
+    """A byte of a stored file's data changed, its checksum left as it was."""
+    data = bytearray(backup.read_bytes())
+    with zipfile.ZipFile(backup) as archive:
+        member = next(i for i in archive.infolist() if i.filename.startswith("media/"))
+    # The data follows the local header: 30 bytes, the name and the extra field.
+    offset = member.header_offset
+    name_length, extra_length = struct.unpack("<HH", data[offset + 26 : offset + 30])
+    data[offset + 30 + name_length + extra_length + member.compress_size // 2] ^= 0xFF
+    return bytes(data)
+
+
+BROKEN_ARCHIVES = {
+    "truncated": (
+        lambda backup: backup.read_bytes()[: backup.stat().st_size // 2],
+        "not a whole ZIP archive",
+    ),
+    "a damaged file": (with_a_damaged_file, "the backup is damaged"),
+    "no records": (
+        lambda backup: rewritten(
+            backup, lambda n, d: None if n == "content.json" else (n, d)
+        ),
+        "the archive holds no content.json",
+    ),
+    "records not JSON": (
+        lambda backup: rewritten(
+            backup, lambda n, d: (n, b"Klastry" if n == "content.json" else d)
+        ),
+        "the file is not JSON",
+    ),
+    "a name outside the media folders": (
+        lambda backup: rewritten(
+            backup,
+            lambda n, d: (
+                ("media/images/../../lublin/settings.py", d)
+                if n.startswith("media/images/")
+                else (n, d)
+            ),
+        ),
+        "which is not a file a backup holds",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN_ARCHIVES)
+def test_a_broken_archive_is_refused_and_restores_nothing(
+    tmp_path, good_backup, own_media, case
+):
+    corrupt, message = BROKEN_ARCHIVES[case]
+    backup = tmp_path / "broken.zip"
+    backup.write_bytes(corrupt(good_backup))
+
+    with pytest.raises(CommandError, match=re.escape(message)) as refused:
+        call_command("restore_content", str(backup), verbosity=0)
+
+    assert "nothing was restored" in str(refused.value)
+    assert restorable_rows() == 0
+    assert media_of(own_media) == {}
+
+
+def test_restore_refuses_a_media_folder_holding_the_backups_files(good_backup):
+    default_storage.save("images/logo.png", ContentFile(b"another logo"))
+
+    with pytest.raises(CommandError, match="The media store already holds files"):
+        call_command("restore_content", str(good_backup), verbosity=0)
+
+    assert restorable_rows() == 0
+    with default_storage.open("images/logo.png") as kept:
+        assert kept.read() == b"another logo"
+
+
+def test_a_failed_load_removes_the_media_files_it_wrote(
+    tmp_path, good_backup, own_media
+):
+    def with_a_report_of_no_document(name, data):
+        if name != "content.json":
+            return name, data
+        records = json.loads(data)
+        report = next(r for r in records if r["model"] == "clusters.report")
+        report["fields"]["document"] = 999
+        return name, json.dumps(records)
+
+    backup = tmp_path / "unfit.zip"
+    backup.write_bytes(rewritten(good_backup, with_a_report_of_no_document))
+
+    with pytest.raises(CommandError, match="a record does not fit the database"):
+        call_command("restore_content", str(backup), verbosity=0)
+
+    assert restorable_rows() == 0
+    assert media_of(own_media) == {}
 
 
 # A corrupt backup: refused with the problem named, nothing written.
@@ -281,13 +496,14 @@ def backup_records(tmp_path) -> list[dict]:
     """The records of a backup of one cluster with figures, the database then
     emptied again for the restore."""
     make_snapshot(make_cluster(key="from-backup"), year=2024)
-    backup = tmp_path / "good.json"
+    backup = tmp_path / "good.zip"
     call_command("backup_content", str(backup), verbosity=0)
     _named, kept, history = backed_up_models()
     for model in [*reversed(kept), *history]:
         model._base_manager.all().delete()
     assert restorable_rows() == 0
-    return json.loads(backup.read_text(encoding="utf-8"))
+    with zipfile.ZipFile(backup) as archive:
+        return json.loads(archive.read("content.json"))
 
 
 def record_of(records: list[dict], model: str) -> dict:
