@@ -2,6 +2,7 @@
 catalogue writes every gender at once or declines a name it cannot know."""
 
 import re
+from html.parser import HTMLParser
 from http import HTTPStatus
 
 import pytest
@@ -11,7 +12,15 @@ from django.urls import reverse
 from tests.admin_forms import form_values
 from tests.factories import (
     make_cluster,
+    make_coordinator,
     make_highland,
+    make_item,
+    make_page,
+    make_project,
+    make_report,
+    make_snapshot,
+    make_statement,
+    make_team_member,
 )
 from tests.staff_sessions import with_second_factor
 
@@ -114,3 +123,125 @@ def test_delete_confirmation_lists_records_not_the_links_between_them(
     assert "Wyżyna do usunięcia" in page
     assert "Cluster_highlands object" not in page
     assert "Powiązanie cluster do highland" not in page
+
+
+# Words of the admin's interface in English (and Python's values) that a Polish
+# page must not show; none is a Polish word. Content is made Polish in both
+# languages below, so whatever English is left is the interface's.
+ENGLISH = set(
+    """
+    the and of with for from is are was were this that these your you
+    add change delete view save search filter history historical home select
+    show hide yes unknown access attempts attempt failures failure logs log
+    records record dataset tablib cancel submit clear today now choose remove
+    field fields export preview publish published draft revision
+    revisions compare restore translations translation dashboard report
+    reports password username sign user users group groups permissions can
+    cluster clusters members enterprises year source key name slug
+    none true false manage py
+    """.split()
+)
+WORDS = re.compile(r"[A-Za-z]+(?:[.'][A-Za-z]+)*")
+SKIPPED_TAGS = {"script", "style", "textarea"}
+SHOWN_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt"}
+
+
+class ShownText(HTMLParser):
+    """The text a person sees or hears: text nodes, labels in attributes, buttons."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in SKIPPED_TAGS:
+            self._skipping += 1
+        attributes = dict(attrs)
+        self.parts += [v for k, v in attrs if k in SHOWN_ATTRIBUTES and v]
+        if tag == "input" and attributes.get("type") in {"submit", "button"}:
+            self.parts.append(attributes.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if tag in SKIPPED_TAGS and self._skipping:
+            self._skipping -= 1
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def english_words(html: str) -> dict[str, str]:
+    """Each English word shown, with the text around it."""
+    parser = ShownText()
+    parser.feed(html)
+    text = " ".join(" ".join(parser.parts).split())
+    return {
+        match[0]: text[max(0, match.start() - 40) : match.end() + 40]
+        for match in WORDS.finditer(text)
+        if match[0].lower() in ENGLISH
+    }
+
+
+LINKS = re.compile(r'href="(/admin/[^"#]*)"')
+# Not followed: leaving, the public site's English pages (previews in English), and
+# pages for scripts.
+NOT_FOLLOWED = (
+    "/admin/logout/",
+    "/admin/r/",
+    "/preview/en/",
+    "_popup=",
+    "/admin/jsi18n/",
+)
+
+
+def polish_content():
+    """One record of each kind, its texts Polish in both languages."""
+    highland = make_highland(name_en="Wyżyna testowa", summary_en="Opis wyżyny.")
+    coordinator = make_coordinator(name_en="Koordynator testowy")
+    cluster = make_cluster(
+        name_pl="Klaster testowy",
+        name_en="Klaster testowy",
+        highlands=[highland],
+        coordinators=[coordinator],
+    )
+    make_snapshot(cluster, year=2024, source_pl="Źródło", source_en="Źródło")
+    make_item(cluster, text_pl="Działanie", text_en="Działanie")
+    make_project(cluster, title_pl="Projekt", title_en="Projekt")
+    make_page(title_en="Strona testowa")
+    make_report(title_en="Raport testowy")
+    make_team_member(name="Anna Nowak")
+    make_statement()
+    return cluster
+
+
+def test_no_english_or_python_values_on_any_admin_page_in_polish(
+    client, django_user_model
+):
+    polish_content()
+    root = django_user_model.objects.create_superuser("kierownik", password="x")
+    client.force_login(with_second_factor(root))
+    to_visit, seen, found = ["/admin/"], set(), {}
+    while to_visit and len(seen) < 400:
+        url = to_visit.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url, headers={"accept-language": "pl"})
+        if response.status_code != HTTPStatus.OK or "html" not in response.get(
+            "Content-Type", ""
+        ):
+            continue
+        html = response.content.decode()
+        if words := english_words(html):
+            found[url] = words
+        for link in LINKS.findall(html):
+            link = link.replace("&amp;", "&")
+            if not any(part in link for part in NOT_FOLLOWED) and link not in seen:
+                to_visit.append(link)
+    assert len(seen) > 50
+    assert not found, "\n".join(
+        f"{url}: {word!r} in …{context}…"
+        for url, words in found.items()
+        for word, context in words.items()
+    )
