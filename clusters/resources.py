@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
@@ -38,6 +39,10 @@ COUNTS = (
 REQUIRED_COLUMNS = ("cluster", "year", *COUNTS)
 # A whole number as people type it: 1234, 1 234 (a space, or a no-break space).
 WHOLE_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)")
+
+
+def local_moment_text(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _folded(header: str) -> str:
@@ -216,9 +221,29 @@ class XLSX(base_formats.XLSX):
 
 
 FORMATS = [CSV, XLSX]
-# The staff export writes with import-export's own classes: it keeps numbers as
-# numbers in an XLSX only for the class it knows.
-EXPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
+
+
+class ExcelCSV(base_formats.CSV):
+    """CSV that Excel in Polish opens by a double click: a byte order mark, so it
+    reads UTF-8, and semicolons, its list separator."""
+
+    def export_data(self, dataset, **kwargs):
+        return "\ufeff" + super().export_data(dataset, delimiter=";", **kwargs)
+
+
+# XLSX first: it opens alike in every Excel. The staff export writes with
+# import-export's own XLSX class: it keeps numbers as numbers only for that one.
+EXPORT_FORMATS = [base_formats.XLSX, ExcelCSV]
+
+
+class SheetNamed:
+    """An exported sheet named after what it holds ("Klastry"), not "Tablib
+    Dataset"; Excel takes 31 characters at most."""
+
+    def export(self, *args, **kwargs) -> tablib.Dataset:
+        dataset = super().export(*args, **kwargs)
+        dataset.title = capfirst(str(self._meta.name))[:31]
+        return dataset
 
 
 def next_figures_year() -> int:
@@ -247,7 +272,7 @@ def _figures_field(name: str, label, widget, **options) -> fields.Field:
     return fields.Field(attribute=name, column_name=label, widget=widget, **options)
 
 
-class YearlyFiguresResource(resources.ModelResource):
+class YearlyFiguresResource(SheetNamed, resources.ModelResource):
     """Its columns are headed in the staff's language (the template, the preview);
     an upload may head them in either language or with the technical names
     (`cluster`, `members`…), which earlier templates used."""
@@ -437,7 +462,7 @@ def _count(name: str, label) -> fields.Field:
     )
 
 
-class ClusterExportResource(resources.ModelResource):
+class ClusterExportResource(SheetNamed, resources.ModelResource):
     key = fields.Field(attribute="key", column_name=gettext_lazy("key"))
     name_pl = fields.Field(
         attribute="name_pl",
@@ -493,7 +518,23 @@ class ClusterExportResource(resources.ModelResource):
         return cluster.get_status_display()
 
     def dehydrate_is_published(self, cluster):
-        return _("yes") if cluster.is_published else _("no")
+        """Whether visitors see it now, and when that changes by its schedule."""
+        now = timezone.now()
+        if not cluster.is_published:
+            return _("no")
+        if cluster.publish_from and cluster.publish_from > now:
+            return _("scheduled from %(moment)s") % {
+                "moment": local_moment_text(cluster.publish_from)
+            }
+        if cluster.publish_until and cluster.publish_until <= now:
+            return _("ended %(moment)s") % {
+                "moment": local_moment_text(cluster.publish_until)
+            }
+        if cluster.publish_until:
+            return _("yes, until %(moment)s") % {
+                "moment": local_moment_text(cluster.publish_until)
+            }
+        return _("yes")
 
     def dehydrate_highlands(self, cluster):
         return spreadsheet_text("; ".join(str(h) for h in cluster.highlands.all()))

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from datetime import datetime
 from http import HTTPStatus
 
 import openpyxl
@@ -10,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.admin_forms import form_values
 from tests.factories import (
@@ -87,14 +89,17 @@ def export(client, query: str = "", kind: str = "csv", unticked=()):
     page = client.get(url)
     assert page.status_code == HTTPStatus.OK
     data = form_values(page.content.decode())
-    data["format"] = ["0" if kind == "csv" else "1"]
+    data["format"] = ["1" if kind == "csv" else "0"]  # XLSX is offered first
     for name in unticked:
         data.pop(f"clusterexportresource_{name}")
     return client.post(url, data)
 
 
 def csv_rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    """As Excel in Polish reads it: UTF-8 marked by a byte order mark, semicolons."""
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
 
 
 def test_export_has_the_columns_and_each_clusters_current_figures(staff, clusters):
@@ -198,7 +203,7 @@ def test_editors_and_publishers_may_export(client, request, clusters, user):
 
 def test_export_takes_the_same_number_of_queries_for_more_clusters(staff, clusters):
     page = staff.get(EXPORT_URL)
-    data = form_values(page.content.decode()) | {"format": ["0"]}
+    data = form_values(page.content.decode()) | {"format": ["1"]}
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -227,3 +232,22 @@ def test_cluster_list_with_the_export_carries_no_inline_code(staff, clusters):
     assert not re.search(r"\son[a-z]+\s*=", html)
     assert not re.search(r"<script(?![^>]*\ssrc=)", html)
     assert " style=" not in html and "<style" not in html
+
+
+def test_export_file_and_sheet_are_named_after_the_clusters_in_polish(
+    client, editor, clusters
+):
+    client.force_login(editor)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "pl"
+    response = export(client, kind="xlsx")
+    today = timezone.localdate().isoformat()
+    assert f'filename="klastry-{today}.xlsx"' in response["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Klastry"]
+
+
+def test_a_scheduled_cluster_is_not_exported_as_published(staff):
+    moment = timezone.make_aware(datetime(2030, 1, 2, 9, 30))
+    make_cluster(key="soon", is_published=True, publish_from=moment)
+    rows = {row[0]: row for row in csv_rows(export(staff))[1:]}
+    assert rows["soon"][5] == "scheduled from 2030-01-02 09:30"
