@@ -80,6 +80,16 @@ class ContentAdmin(
 
     list_per_page = 50
 
+    def get_prepopulated_fields(self, request, obj=None):
+        """A new record's key is suggested from its Polish name or title, as the
+        slug is; staff may change it before the first save."""
+        fields = dict(super().get_prepopulated_fields(request, obj))
+        names = {field.name for field in self.opts.get_fields()}
+        source = next((name for name in ("name", "title") if name in names), None)
+        if obj is None and "key" in names and source and "key" not in fields:
+            fields["key"] = [f"{source}_{settings.LANGUAGE_CODE}"]
+        return fields
+
     def get_historical_record_context_helper(self, request, historical_record):
         return WordDiffContextHelper(self.model, historical_record)
 

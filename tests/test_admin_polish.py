@@ -245,3 +245,22 @@ def test_no_english_or_python_values_on_any_admin_page_in_polish(
         for url, words in found.items()
         for word, context in words.items()
     )
+
+
+@pytest.mark.parametrize(
+    ("admin_name", "source"),
+    [
+        ("clusters_cluster", "name_pl"),
+        ("ecosystems_highland", "name_pl"),
+        ("clusters_coordinator", "name_pl"),
+        ("clusters_page", "title_pl"),
+    ],
+)
+def test_a_new_records_key_is_suggested_from_its_name(
+    client, editor, admin_name, source
+):
+    client.force_login(editor)
+    page = client.get(reverse(f"admin:{admin_name}_add")).content.decode()
+    prepopulated = re.search(r'data-prepopulated-fields="([^"]*)"', page)[1]
+    assert "&quot;#id_key&quot;" in prepopulated
+    assert f"&quot;#id_{source}&quot;" in prepopulated
