@@ -57,5 +57,8 @@ def dashboard(request, admin_site) -> dict:
             "deleted": reverse("cms_deleted_records")
             if recovery.publishable_models(request, admin_site)
             else None,
+            "figures_import": reverse("admin:clusters_membershipsnapshot_import")
+            if request.user.has_perm("clusters.add_membershipsnapshot")
+            else None,
         },
     }

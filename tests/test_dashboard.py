@@ -208,3 +208,17 @@ def test_unpublished_changes_of_a_live_record_wait_for_publication(client, edito
     assert "Klaster Na Żywo" in waiting
     assert "zmiany jeszcze nieopublikowane" in waiting
     assert reverse("admin:clusters_cluster_preview", args=[cluster.pk, "pl"]) in waiting
+
+
+def test_dashboard_links_the_yearly_figures_import_for_who_may_import(
+    client, editor, django_user_model
+):
+    client.force_login(editor)
+    import_url = reverse("admin:clusters_membershipsnapshot_import")
+    assert f'href="{import_url}"' in dashboard(client)
+    viewer = django_user_model.objects.create_user("viewer", is_staff=True)
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_cluster", "view_highland"])
+    )
+    client.force_login(viewer)
+    assert f'href="{import_url}"' not in dashboard(client)
