@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -259,13 +260,67 @@ def next_figures_year() -> int:
     return latest if has_latest < reporting else min(latest + 1, LATEST_YEAR)
 
 
+# A count this many times the cluster's previous one, or under its share, is
+# flagged in the preview: 320 typed for 32 looks like any other number.
+JUMP_FACTOR = 3
+
+
+def jump_warning(previous: int | None, new: int | None) -> str:
+    """Why a count may be mistyped, or ""."""
+    if not previous or not new:
+        return ""
+    if new > JUMP_FACTOR * previous:
+        return _("more than three times the previous figure: check it")
+    if new * JUMP_FACTOR < previous:
+        return _("less than a third of the previous figure: check it")
+    return ""
+
+
 class PreviewCells(resources.Diff):
-    """The preview's cells as plain values: diff-match-patch's markup carries inline
-    styles, which the Content-Security-Policy blocks. Every row is new, so the new
-    values are the whole difference."""
+    """The preview's cells as plain values, each count beside the cluster's previous
+    one and flagged when it jumps (`jump_warning`). Plain, as diff-match-patch's
+    markup carries inline styles, which the Content-Security-Policy blocks; every
+    row is new, so the new values are the whole difference."""
+
+    def __init__(self, resource, instance, new):
+        super().__init__(resource, instance, new)
+        self.fields = [field.attribute for field in resource.get_import_fields()]
+        self.previous = None
+
+    def compare_with(self, resource, instance):
+        super().compare_with(resource, instance)
+        if instance.cluster_id and instance.year:
+            self.previous = (
+                MembershipSnapshot.objects.filter(
+                    cluster_id=instance.cluster_id, year__lt=instance.year
+                )
+                .order_by("-year")
+                .first()
+            )
 
     def as_html(self):
-        return ["" if value is None else str(value) for value in self.right]
+        return [
+            self.cell(name, value)
+            for name, value in zip(self.fields, self.right, strict=True)
+        ]
+
+    def cell(self, name: str, value) -> str:
+        shown = "" if value is None else str(value)
+        if name not in COUNTS or self.previous is None:
+            return shown
+        before = getattr(self.previous, name)
+        if before is None:
+            return shown
+        warning = jump_warning(before, whole_number(value) if shown else None)
+        return format_html(
+            '{} <span class="previous-figure">({}: {})</span>{}',
+            shown,
+            self.previous.year,
+            before,
+            format_html(' <strong class="figure-warning">{}</strong>', warning)
+            if warning
+            else "",
+        )
 
 
 def _figures_field(name: str, label, widget, **options) -> fields.Field:

@@ -248,7 +248,8 @@ def test_preview_shows_the_rows_and_saves_nothing(staff, ict, kind):
     assert preview.status_code == HTTPStatus.OK
     assert "Confirm import" in page
     assert "<td>lublin-ict</td>" in page and "<td>Lublin ICT Cluster</td>" in page
-    assert "<td>30</td>" in page and "<td>Statistics Poland</td>" in page
+    assert '<td>30 <span class="previous-figure">(2023: 20)</span></td>' in page
+    assert "<td>Statistics Poland</td>" in page
     assert "<td>lublin-med</td>" in page and "<td>12</td>" in page
     assert list(MembershipSnapshot.objects.values_list("cluster__key", "year")) == [
         ("lublin-ict", 2023)
@@ -735,3 +736,15 @@ def test_an_upload_folder_others_could_write_to_is_refused(tmp_path):
 
     with pytest.raises(PermissionError, match="closed to others"):
         upload_folder()
+
+
+def test_preview_shows_the_previous_figures_and_flags_a_jump(staff, ict):
+    # ict had 20 members and 15 enterprises in 2023; 200 members looks mistyped.
+    page = text(
+        upload(staff, [["lublin-ict", 2024, 200, 16, 0, 0]], columns=COLUMNS[:6])
+    )
+    assert '200 <span class="previous-figure">(2023: 20)</span>' in page
+    assert "more than three times the previous figure: check it" in page
+    assert '16 <span class="previous-figure">(2023: 15)</span></td>' in page
+    assert page.count('class="figure-warning"') == 1
+    assert "Confirm import" in page  # a warning, not a refusal
