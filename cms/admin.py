@@ -6,6 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.forms import Script
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
+from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation import settings as mt_settings
@@ -14,12 +18,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cms import translation_status
 from cms.history import WordDiffContextHelper
+from cms.images import Image, ImageForm
 from cms.locking import OptimisticLockingMixin
 from cms.presence import PresenceAdminMixin
 from cms.preview import PreviewAdminMixin
+from cms.renditions import picture
 from cms.review import ReviewAdminMixin
 from cms.revision_admin import RevisionAdminMixin
 from cms.revision_views import RevisionHistoryAdminMixin
+from cms.staff_pages import registered_parent
 from cms.translation_review import TranslationReviewAdminMixin
 
 
@@ -195,3 +202,90 @@ class PublishableAdmin(PreviewAdminMixin, RevisionedAdmin):
         if not self.has_publish_permission(request):
             keep_publication_state(obj)
         super().save_model(request, obj, form, change)
+
+
+# The image library
+
+
+def picture_html(image, preset: str = "thumbnail") -> str:
+    """The image as the public pages show it: renditions only, never the original."""
+    return render_to_string(
+        "includes/picture.html", {"picture": picture(image, preset), "loading": "lazy"}
+    )
+
+
+def image_preview(field_name: str):
+    """A read-only field showing the image a record's form has chosen (once saved):
+    `logo_preview = image_preview("logo")`, then named in `readonly_fields`."""
+
+    @admin.display(description=_("chosen image"))
+    def preview(self, obj):
+        image = getattr(obj, field_name, None) if obj is not None else None
+        return picture_html(image) if image else "—"
+
+    return preview
+
+
+@admin.register(Image)
+class ImageAdmin(TabbedTranslationAdmin):
+    form = ImageForm
+    list_display = ["thumbnail", "title", "details", "is_decorative", "created_at"]
+    list_display_links = ["title"]
+    list_filter = ["is_decorative"]
+    search_fields = ["title", "alt_text_pl", "alt_text_en", "credit"]
+    readonly_fields = ["thumbnail", "details", "used_by"]
+    fieldsets = [
+        (None, {"fields": ["title", "file", "thumbnail", "details"]}),
+        (_("For visitors"), {"fields": ["alt_text", "is_decorative", "credit"]}),
+        (_("Where it is used"), {"fields": ["used_by"]}),
+    ]
+    Media = ContentAdmin.Media
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, obj):
+        return picture_html(obj) if obj.pk else "—"
+
+    @admin.display(description=_("size"))
+    def details(self, obj):
+        if not obj.pk:
+            return "—"
+        return _("%(width)s × %(height)s pixels, %(size)s") % {
+            "width": obj.width,
+            "height": obj.height,
+            "size": filesizeformat(obj.file_size),
+        }
+
+    @admin.display(description=_("used by"))
+    def used_by(self, obj):
+        uses = [self.use_link(record) for record in records_using(obj)]
+        if not uses:
+            return _("Not used yet.")
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", uses))
+
+    def use_link(self, record) -> tuple:
+        """The record as "kind: name", linked to the form that edits it (for a row
+        edited inline, its parent's)."""
+        label = f"{capfirst(record._meta.verbose_name)}: {record}"
+        edited = record
+        if type(record) not in self.admin_site._registry:
+            parent = registered_parent(type(record), self.admin_site._registry)
+            edited = getattr(record, parent.name) if parent else None
+        try:
+            url = reverse(
+                f"admin:{edited._meta.app_label}_{edited._meta.model_name}_change",
+                args=[edited.pk],
+            )
+        except (AttributeError, NoReverseMatch):
+            return (label,)
+        return (format_html('<a href="{}">{}</a>', url, label),)
+
+
+def records_using(image) -> list:
+    """Every record whose field refers to the image (their foreign keys protect it)."""
+    return [
+        record
+        for relation in Image._meta.related_objects
+        for record in relation.related_model._base_manager.filter(
+            **{relation.field.name: image}
+        )
+    ]
