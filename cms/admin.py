@@ -241,6 +241,27 @@ class ImageAdmin(TabbedTranslationAdmin):
     ]
     Media = ContentAdmin.Media
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        # A new image has nothing to show yet, and no record uses it.
+        editable = [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        field
+                        for field in options["fields"]
+                        if field not in self.readonly_fields
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
+        return [(name, options) for name, options in editable if options["fields"]]
+
     @admin.display(description=_("image"))
     def thumbnail(self, obj):
         return picture_html(obj) if obj.pk else "—"

@@ -279,7 +279,9 @@ def in_srgb(image: PillowImage.Image) -> PillowImage.Image:
 class ImageUploadField(forms.FileField):
     """A file field that keeps only uploads passing `checked_image`, as redrawn."""
 
-    widget = forms.ClearableFileInput(attrs={"accept": ACCEPTED_TYPES})
+    # No link to the stored original (visitors and staff see renditions only) and no
+    # "clear": an image is its file.
+    widget = forms.FileInput(attrs={"accept": ACCEPTED_TYPES})
 
     def to_python(self, data):
         upload = super().to_python(data)

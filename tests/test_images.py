@@ -22,6 +22,7 @@ from PIL import ImageCms
 from cms import revisions
 from cms.images import Image, checked_image
 from cms.renditions import PRESETS, Rendition, picture, social_image
+from tests.admin_forms import change_url, open_form
 from tests.factories import (
     image_bytes,
     make_cluster,
@@ -353,6 +354,32 @@ def test_every_record_that_shows_an_image_protects_it(factory, field):
     factory(**{field: image})
     with pytest.raises(ProtectedError):
         image.delete()
+
+
+def test_an_editors_new_logo_is_a_draft_shown_in_the_preview_only(
+    editor_client, editor
+):
+    logo = make_image(alt_text_pl="Nowe logo")
+    cluster = make_cluster()
+    revisions.ensure_live_revision(cluster)
+    values = open_form(editor_client, cluster) | {"logo": [str(logo.pk)]}
+
+    response = editor_client.post(change_url(cluster), values)
+
+    assert response.status_code == HTTPStatus.FOUND
+    draft = revisions.draft_of(type(cluster), cluster.pk)
+    assert draft.content["fields"]["logo"] == logo.pk
+    cluster.refresh_from_db()
+    assert cluster.logo is None
+    assert (
+        'alt="Nowe logo"'
+        not in editor_client.get(cluster.get_absolute_url()).content.decode()
+    )
+    preview = reverse("admin:clusters_cluster_preview", args=[cluster.pk, "pl"])
+    assert 'alt="Nowe logo"' in editor_client.get(preview).content.decode()
+    # The form opens on the draft, its preview showing the logo chosen.
+    form = editor_client.get(change_url(cluster)).content.decode()
+    assert 'alt="Nowe logo"' in form
 
 
 def test_a_revision_keeps_the_logo_and_a_restore_brings_it_back():
