@@ -68,6 +68,7 @@ CHROMIUM_ARGS = [
 STARTER_FIXTURES = ["ecosystems", "clusters", "contacts"]
 STAFF_GROUPS_MIGRATION = ("clusters", "0002_staff_groups")
 PUBLISH_GRANTS_MIGRATION = ("contacts", "0003_publish_permissions")
+IMAGE_GRANTS_MIGRATION = ("clusters", "0012_logos")
 
 
 def chromium_executable() -> str | None:
@@ -129,6 +130,9 @@ class StarterSite:
         grants = importlib.import_module("contacts.migrations.0003_publish_permissions")
         state = MigrationLoader(connection).project_state(PUBLISH_GRANTS_MIGRATION)
         grants.grant_to_publishers(state.apps, None)
+        images = importlib.import_module("clusters.migrations.0012_logos")
+        state = MigrationLoader(connection).project_state(IMAGE_GRANTS_MIGRATION)
+        images.grant_image_permissions(state.apps, None)
         if with_content:
             call_command("loaddata", *STARTER_FIXTURES, verbosity=0)
             self.users = {
@@ -167,10 +171,11 @@ def live_server(site_database):
     """
     with override_settings(
         CACHES={
+            **settings.CACHES,
             "default": {
                 "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                 "LOCATION": "browser-tests",
-            }
+            },
         }
     ):
         server = LiveServer("127.0.0.1", start=False)
@@ -257,11 +262,12 @@ def new_context(browser, live_server, starter_site, console):
             "pageerror", lambda error: console.errors.append(f"{page.url}: {error}")
         )
 
-    def new_context(*, language: str = "pl", width: str = "desktop"):
+    def new_context(*, language: str = "pl", width: str = "desktop", density=1):
         context = browser.new_context(
             base_url=live_server.url,
             locale=BROWSER_LOCALES[language],
             viewport={"width": WIDTHS[width], "height": HEIGHTS[width]},
+            device_scale_factor=density,
         )
         context.set_default_timeout(10_000)
         context.add_init_script(CSP_REPORTER)
