@@ -25,6 +25,7 @@ from cms.admin import (
     MissingTranslationFilter,
     PublishableAdmin,
 )
+from cms.library_admin import image_preview
 from cms.locking import OptimisticLockingMixin
 from cms.search import normalise
 
@@ -70,7 +71,8 @@ class ClusterAdmin(ClusterExportMixin, PublishableAdmin):
     ]
     # Searched as the public directory searches (get_search_results).
     search_fields = ["key", "search_text"]
-    autocomplete_fields = ["coordinators", "highlands", "parent"]
+    autocomplete_fields = ["coordinators", "highlands", "parent", "logo"]
+    readonly_fields = ["logo_preview"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [
         MembershipSnapshotInline,
@@ -105,6 +107,8 @@ class ClusterAdmin(ClusterExportMixin, PublishableAdmin):
                     "member_clusters",
                     "universities_in_sources",
                     "website",
+                    "logo",
+                    "logo_preview",
                     "verified_on",
                 ]
             },
@@ -125,6 +129,8 @@ class ClusterAdmin(ClusterExportMixin, PublishableAdmin):
                 Q(key__contains=word) | Q(search_text__contains=f" {word}")
             )
         return queryset, False
+
+    logo_preview = image_preview("logo")
 
     @admin.display(description=_("Highlands"))
     def highland_names(self, obj):
@@ -148,6 +154,9 @@ class CoordinatorAdmin(ContentAdmin):
     list_display = ["__str__", "kind", "translation_status"]
     list_filter = ["kind", MissingTranslationFilter]
     search_fields = ["key", "name"]
+    autocomplete_fields = ["logo"]
+    readonly_fields = ["logo_preview"]
+    logo_preview = image_preview("logo")
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.caching import bump_content_version
 from cms.documents import Document
+from cms.images import CHOSEN_FROM_LIBRARY
 from cms.publishing import (
     Keyed,
     Publishable,
@@ -62,6 +63,15 @@ class Coordinator(Keyed, Versioned, TranslationMarked):
     )
     description = models.TextField(
         _("description"), blank=True, help_text=PLAIN_TEXT_HELP
+    )
+    logo = models.ForeignKey(
+        "cms.Image",
+        verbose_name=_("logo"),
+        related_name="coordinator_logos",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=CHOSEN_FROM_LIBRARY,
     )
 
     class Meta:
@@ -287,6 +297,15 @@ class Cluster(Publishable, TranslationMarked):
         ),
     )
     website = models.URLField(_("website"), blank=True)
+    logo = models.ForeignKey(
+        "cms.Image",
+        verbose_name=_("logo"),
+        related_name="cluster_logos",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=CHOSEN_FROM_LIBRARY,
+    )
     member_organisations = models.ManyToManyField(
         Organisation,
         verbose_name=_("member organisations"),

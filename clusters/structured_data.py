@@ -7,6 +7,7 @@ from cms.structured_data import (
     Entities,
     absolute,
     compact,
+    image_object,
     node_id,
     other_language_names,
     reference,
@@ -116,6 +117,7 @@ def cluster_entities(cluster, *, parent=None, current=None) -> Entities:
             "description": text_value(characteristics) if characteristics else None,
             "url": absolute(cluster.get_absolute_url()),
             "sameAs": cluster.website,
+            "logo": image_object(cluster.logo),
             "foundingDate": str(cluster.year_established)
             if cluster.year_established
             else None,

@@ -9,7 +9,14 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from clusters.filters import ClusterFilter
-from clusters.models import Cluster, ClusterItem, Organisation, Page, Report
+from clusters.models import (
+    Cluster,
+    ClusterItem,
+    Coordinator,
+    Organisation,
+    Page,
+    Report,
+)
 from clusters.structured_data import cluster_entities
 from clusters.wording import directory_entries
 from cms.translated import translated_list
@@ -197,9 +204,9 @@ class ClusterDetailView(TranslatedSlugMixin, DetailView):
     def get_queryset(self):
         return (
             Cluster.objects.published()
-            .select_related("parent")
+            .select_related("parent", "logo")
             .prefetch_related(
-                "coordinators",
+                Prefetch("coordinators", Coordinator.objects.select_related("logo")),
                 Prefetch("highlands", queryset=Highland.objects.published()),
                 Prefetch("segments", queryset=Cluster.objects.published()),
                 "snapshots",

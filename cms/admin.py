@@ -4,26 +4,20 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.forms import Script
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
-from django.template.defaultfilters import filesizeformat
-from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from modeltranslation import settings as mt_settings
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cms import (
     accounts_admin,  # noqa: F401 (staff accounts' admin, registered)
+    library_admin,  # noqa: F401 (image and document libraries, registered)
     translation_status,
 )
+from cms.admin_assets import StaffFormMedia
 from cms.deletion_summary import DeletionSummaryMixin
-from cms.documents import ACCEPTED_LABELS, DOCUMENT_TYPES, Document
 from cms.history import WordDiffContextHelper
 from cms.local_time import LocalSplitDateTimeField
 from cms.locking import OptimisticLockingMixin
@@ -100,25 +94,7 @@ class ContentAdmin(
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    class Media:
-        # Underlined breadcrumb links: the admin tells them from text by colour alone.
-        css = {"all": ["admin-extra/a11y.css"]}
-        js = [
-            # Opens a form at a field in a language, from the "Translations" page.
-            "admin-extra/translation-links.js",
-            # Names what select2 and django-modeltranslation build in the browser;
-            # it extends jQuery UI's tabs before django-modeltranslation uses them.
-            "admin/js/jquery.init.js",
-            mt_settings.JQUERY_UI_URL,
-            Script(
-                "admin-extra/a11y.js",
-                **{"data-language-switch-label": _("Language of all fields")},
-            ),
-            # Asks before leaving a change form with changes not saved.
-            "admin-extra/unsaved-changes.js",
-            # New inline rows open in the language chosen for all fields.
-            "admin-extra/new-rows-language.js",
-        ]
+    Media = StaffFormMedia
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         overrides = self.formfield_overrides.get(type(db_field), {})
@@ -221,101 +197,3 @@ class PublishableAdmin(PreviewAdminMixin, RevisionedAdmin):
         if not self.has_publish_permission(request):
             keep_publication_state(obj)
         super().save_model(request, obj, form, change)
-
-
-def remove_files_on_commit(files) -> None:
-    """Removes stored files once the records that held them are gone for good."""
-    names = [(file.storage, file.name) for file in files if file]
-    transaction.on_commit(
-        lambda: [storage.delete(name) for storage, name in names], robust=True
-    )
-
-
-@admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
-    """The documents library: a file's type and size are read from it at upload
-    (cms/documents.py); where each is used is listed, and one in use by a report
-    cannot be deleted."""
-
-    list_display = ["title", "language", "type_label", "size_shown", "where_used"]
-    list_filter = ["language"]
-    search_fields = ["title", "file"]
-    fields = ["title", "language", "file", "type_label", "size_shown", "where_used"]
-    readonly_fields = ["type_label", "size_shown", "where_used"]
-    list_per_page = 50
-
-    @staticmethod
-    def usage_relations():
-        # Found, not named: the machinery imports no content app.
-        return [
-            relation
-            for relation in Document._meta.related_objects
-            if not relation.related_model._meta.model_name.startswith("historical")
-        ]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(
-                *(relation.get_accessor_name() for relation in self.usage_relations())
-            )
-        )
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "file":
-            kwargs["help_text"] = _(
-                "%(types)s, at most %(limit)s. The type is checked by the file's "
-                "content, and the name's extension must agree with it."
-            ) % {
-                "types": ACCEPTED_LABELS,
-                "limit": filesizeformat(settings.DOCUMENT_MAX_SIZE),
-            }
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "file":
-            formfield.widget.attrs["accept"] = ",".join(
-                f".{extension}" for extension in DOCUMENT_TYPES
-            )
-        return formfield
-
-    @admin.display(description=_("type"), ordering="mime_type")
-    def type_label(self, obj):
-        return obj.label
-
-    @admin.display(description=_("size"), ordering="size")
-    def size_shown(self, obj):
-        return filesizeformat(obj.size) if obj.size is not None else ""
-
-    @admin.display(description=_("where used"))
-    def where_used(self, obj):
-        if obj.pk is None:
-            return ""
-        uses = []
-        for relation in self.usage_relations():
-            model = relation.related_model
-            for record in getattr(obj, relation.get_accessor_name()).all():
-                try:
-                    url = reverse(
-                        f"admin:{model._meta.app_label}_{model._meta.model_name}_change",
-                        args=[record.pk],
-                    )
-                except NoReverseMatch:
-                    url = ""
-                uses.append((capfirst(model._meta.verbose_name), url, record))
-        if not uses:
-            return _("not used")
-        return format_html_join(mark_safe("<br>"), '{}: <a href="{}">{}</a>', uses)
-
-    def save_model(self, request, obj, form, change):
-        # A new file replaces the old one at a new address: the old one goes.
-        if change and "file" in form.changed_data:
-            remove_files_on_commit([form.initial["file"]])
-        super().save_model(request, obj, form, change)
-
-    def delete_model(self, request, obj):
-        remove_files_on_commit([obj.file])
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        remove_files_on_commit([document.file for document in queryset])
-        super().delete_queryset(request, queryset)

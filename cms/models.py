@@ -6,6 +6,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cms.images import Image  # noqa: F401 (the image library: a model of this app)
+
 
 class RevisionQuerySet(models.QuerySet):
     def of(self, model, pk):

@@ -25,6 +25,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from cms.renditions import social_image
 from cms.translated import TranslatedText, translated_text
 
 CONTEXT = "https://schema.org"
@@ -110,6 +111,24 @@ def reference(obj, kind: str, node_type: str = "Organization") -> dict:
             "@id": node_id(kind, obj.key),
             "name": text_value(name) if name else obj.key,
             "url": absolute(obj.get_absolute_url()),
+        }
+    )
+
+
+def image_object(image) -> dict | None:
+    """A library image as an `ImageObject` (a logo, a picture), or None."""
+    if image is None:
+        return None
+    social = social_image(image)
+    return compact(
+        {
+            "@type": "ImageObject",
+            "url": social.url,
+            "contentUrl": social.url,
+            "width": social.width,
+            "height": social.height,
+            "description": social.alt,
+            "creditText": image.credit,
         }
     )
 

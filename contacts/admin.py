@@ -3,6 +3,7 @@ from django.urls import reverse
 from modeltranslation.admin import TranslationTabularInline
 
 from cms.admin import MissingTranslationFilter, RevisionedAdmin
+from cms.library_admin import image_preview
 from cms.preview import PagePreviewAdminMixin
 from contacts.models import AccessibilityStatement, Team, TeamMember, Unit
 
@@ -25,6 +26,9 @@ class UnitAdmin(ContactPageAdmin):
 class TeamMemberInline(TranslationTabularInline):
     model = TeamMember
     extra = 0
+    autocomplete_fields = ["photo"]
+    readonly_fields = ["photo_preview"]
+    photo_preview = image_preview("photo")
 
 
 @admin.register(Team)

@@ -2,6 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cms.images import CHOSEN_FROM_LIBRARY
 from cms.publishing import Keyed, Versioned
 from cms.translation_marks import TranslationMarked
 
@@ -64,6 +65,15 @@ class TeamMember(Versioned, TranslationMarked):
     )
     email = models.EmailField(_("e-mail"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    photo = models.ForeignKey(
+        "cms.Image",
+        verbose_name=_("photo"),
+        related_name="team_member_photos",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=CHOSEN_FROM_LIBRARY,
+    )
 
     objects = TeamMemberQuerySet.as_manager()
 

@@ -1,9 +1,10 @@
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView
 
 from cms.translation_marks import translation_note
-from contacts.models import AccessibilityStatement, Team
+from contacts.models import AccessibilityStatement, Team, TeamMember
 from contacts.structured_data import team_entities
 
 
@@ -13,7 +14,9 @@ class TeamListView(ListView):
     template_name = "contacts/team_list.html"
 
     def get_queryset(self):
-        return Team.objects.select_related("unit").prefetch_related("members")
+        return Team.objects.select_related("unit").prefetch_related(
+            Prefetch("members", TeamMember.objects.select_related("photo"))
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -2,6 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cms.images import CHOSEN_FROM_LIBRARY
 from cms.publishing import Publishable, schedule_in_order, unique_per_language
 from cms.translation_marks import TranslationMarked
 
@@ -16,6 +17,15 @@ class Highland(Publishable, TranslationMarked):
         _("body"),
         blank=True,
         help_text=_("Plain text; a blank line starts a paragraph."),
+    )
+    image = models.ForeignKey(
+        "cms.Image",
+        verbose_name=_("picture"),
+        related_name="highland_images",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=CHOSEN_FROM_LIBRARY,
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     cooperates_with = models.ManyToManyField(

@@ -4,6 +4,7 @@ from cms.structured_data import (
     Entities,
     absolute,
     compact,
+    image_object,
     node_id,
     other_language_names,
     reference,
@@ -32,6 +33,7 @@ def highland_entities(highland) -> Entities:
             "alternateName": other_language_names(highland),
             "description": text_value(summary) if summary else None,
             "url": absolute(highland.get_absolute_url()),
+            "image": image_object(highland.image),
             "member": [
                 reference(cluster, "cluster") for cluster in highland.shown_clusters
             ],

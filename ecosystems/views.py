@@ -49,7 +49,7 @@ def in_highland(links, pk: int) -> Q:
 
 
 def published_highlands() -> list[Highland]:
-    return with_clusters(Highland.objects.published())
+    return with_clusters(Highland.objects.published().select_related("image"))
 
 
 class HighlandListView(ListView):
@@ -72,8 +72,12 @@ class HighlandDetailView(TranslatedSlugMixin, DetailView):
     template_name = "ecosystems/highland_detail.html"
 
     def get_queryset(self):
-        return Highland.objects.published().prefetch_related(
-            Prefetch("cooperates_with", queryset=Highland.objects.published())
+        return (
+            Highland.objects.published()
+            .select_related("image")
+            .prefetch_related(
+                Prefetch("cooperates_with", queryset=Highland.objects.published())
+            )
         )
 
     def get_object(self, queryset=None):

@@ -197,6 +197,14 @@ else:
         }
     }
 
+# Whether each image rendition exists is remembered by each process (cms/renditions.py):
+# a file check once per rendition and process; nothing to go stale after a restore.
+CACHES["renditions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "renditions",
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
+
 # Off (0) only to measure rendering itself, as `make bench` does for uncached figures.
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
 
@@ -294,6 +302,16 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "media/"
 # The largest document staff may upload (cms/documents.py).
 DOCUMENT_MAX_SIZE = env_int("DJANGO_DOCUMENT_MAX_MB", 50) * 1024 * 1024
+# Uploaded images (cms/images.py): larger files and images of more pixels are refused
+# before they are decoded (a small file can declare a huge image).
+IMAGE_UPLOAD_MAX_BYTES = env_int("DJANGO_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+IMAGE_UPLOAD_MAX_PIXELS = env_int("DJANGO_IMAGE_MAX_PIXELS", 40_000_000)
+# Renditions (cms/renditions.py) are made by django-imagekit on first use and kept in
+# the default storage under renditions/, named by a hash of the original's name (itself
+# a hash of its content) and of how they are made: a name never changes meaning.
+IMAGEKIT_CACHEFILE_DIR = "renditions"
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "imagekit.cachefiles.namers.hash"
+IMAGEKIT_CACHE_BACKEND = "renditions"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -28,7 +28,7 @@ class HomeView(TemplateView):
         context["introduction"] = (
             Page.objects.published().filter(key=INTRODUCTION_KEY).first()
         )
-        context["highlands"] = Highland.objects.published()
+        context["highlands"] = Highland.objects.published().select_related("image")
         figures = Cluster.objects.published().key_figures()
         context["figures"] = figures
         context["directory_entries"] = directory_entries(

@@ -1,8 +1,10 @@
 """Test data helpers: `make_<model>(**overrides)` returns a saved, published record."""
 
+from io import BytesIO
 from itertools import count
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image as PillowImage
 
 from clusters.models import (
     Cluster,
@@ -15,6 +17,7 @@ from clusters.models import (
     Report,
 )
 from cms.documents import Document
+from cms.images import Image, checked_image
 from contacts.models import AccessibilityStatement, Team, TeamMember, Unit
 from ecosystems.models import Highland
 from tests import sample_files
@@ -159,3 +162,31 @@ def make_document(
     document.full_clean()
     document.save()
     return document
+
+
+def image_bytes(
+    size=(800, 600), format="JPEG", mode="RGB", color=(180, 40, 40), **save
+) -> bytes:
+    """A real picture made by Pillow; `save` options go to its encoder (exif=...)."""
+    buffer = BytesIO()
+    PillowImage.new(mode, size, color).save(buffer, format, **save)
+    return buffer.getvalue()
+
+
+def make_image(*, size=(800, 600), format="JPEG", mode="RGB", **overrides) -> Image:
+    """A library image, stored as an upload through the admin would be; `file` may
+    be a `checked_image` of other content."""
+    n = next(_sequence)
+    color = (n * 37 % 256, 90, 200) + ((128,) if mode == "RGBA" else ())
+    checked = overrides.pop("file", None) or checked_image(
+        SimpleUploadedFile(
+            f"picture-{n}.{format.lower()}", image_bytes(size, format, mode, color)
+        )
+    )
+    values = {
+        "title": f"Obraz {n}",
+        "alt_text_pl": f"Opis obrazu {n}",
+        "alt_text_en": f"Description of image {n}",
+        "has_transparency": checked.has_transparency,
+    }
+    return Image.objects.create(file=checked, **values | overrides)

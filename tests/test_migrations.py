@@ -106,7 +106,6 @@ def test_every_revisioned_record_gets_a_first_live_revision_of_what_it_is(
 ):
     """The history before revisions is kept; the first revision is what snapshot()
     would store, so the first save after the migration shows no phantom change."""
-    migrate([("cms", "0001_initial")])
     author = django_user_model.objects.create_user("autorka")
     cluster = make_cluster(
         coordinators=[make_coordinator()], highlands=[make_highland()]
@@ -131,6 +130,10 @@ def test_every_revisioned_record_gets_a_first_live_revision_of_what_it_is(
         entries.filter(pk=entries.last().pk).update(
             history_date=latest, history_user=author
         )
+    # Back to before revisions, then forward. The records are made first, with the
+    # models as they are now: the image library's fields, which refer to a later
+    # cms migration, are taken out on the way back and come back empty.
+    migrate([("cms", "0001_initial")])
 
     # Every app's latest state: a later migration of an app may depend on cms
     # (a page's downloads, clusters 0012).

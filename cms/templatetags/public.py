@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from cms import renditions
 from cms.structured_data import OG_LOCALES, json_ld, page_graph, summarise
 from cms.translated import (
     LANGUAGE_CODES,
@@ -126,6 +127,14 @@ def language_links(context) -> list[dict]:
     return links
 
 
+@register.inclusion_tag("includes/picture.html")
+def picture(image, preset: str, loading: str = "lazy") -> dict:
+    """`{% picture cluster.logo "logo" %}`: a library image in the renditions of a
+    preset (cms/renditions.py `PRESETS`); `loading="eager"` for one at the top of
+    the page."""
+    return {"picture": renditions.picture(image, preset), "loading": loading}
+
+
 @register.simple_tag
 def absolute_url(path: str) -> str:
     return settings.SITE_URL + path
@@ -152,12 +161,13 @@ def own_text(obj, field: str) -> str:
 
 @register.inclusion_tag("includes/page_meta.html", takes_context=True)
 def page_meta(
-    context, title="", description="", page_type="WebPage", index=True
+    context, title="", description="", page_type="WebPage", index=True, image=None
 ) -> dict:
     """The page's `<title>`, description, Open Graph, Twitter card and JSON-LD.
 
     `title` is the page's own part ("" on none); `description` is cut to about 160
-    characters, or the site's description when empty. The view's `structured_data`
+    characters, or the site's description when empty; `image`, a library image,
+    is the link preview's picture (a large card). The view's `structured_data`
     (an `Entities`) adds the page's records to the JSON-LD. With `index` off (error
     pages) only the title and description are written.
     """
@@ -197,4 +207,5 @@ def page_meta(
             if not link["is_current"]
         ],
         "json_ld": json_ld(graph),
+        "image": renditions.social_image(image) if image else None,
     }

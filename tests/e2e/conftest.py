@@ -66,8 +66,14 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 STARTER_FIXTURES = ["ecosystems", "clusters", "contacts"]
-STAFF_GROUPS_MIGRATION = ("clusters", "0002_staff_groups")
-PUBLISH_GRANTS_MIGRATION = ("contacts", "0003_publish_permissions")
+# The data migrations that make the staff groups and grant them permissions: run
+# again after a flush, with the models as they were then.
+STAFF_GROUP_MIGRATIONS = [
+    ("clusters", "0002_staff_groups", "create_groups"),
+    ("contacts", "0003_publish_permissions", "grant_to_publishers"),
+    ("clusters", "0012_report_document", "grant_documents"),
+    ("clusters", "0013_logos", "grant_image_permissions"),
+]
 
 
 def chromium_executable() -> str | None:
@@ -123,12 +129,10 @@ class StarterSite:
         call_command("flush", interactive=False, verbosity=0)
         # The staff groups come from data migrations, which a flush empties: run
         # them again, with the models as they were then.
-        migration = importlib.import_module("clusters.migrations.0002_staff_groups")
-        state = MigrationLoader(connection).project_state(STAFF_GROUPS_MIGRATION)
-        migration.create_groups(state.apps, None)
-        grants = importlib.import_module("contacts.migrations.0003_publish_permissions")
-        state = MigrationLoader(connection).project_state(PUBLISH_GRANTS_MIGRATION)
-        grants.grant_to_publishers(state.apps, None)
+        for app, migration_name, function in STAFF_GROUP_MIGRATIONS:
+            migration = importlib.import_module(f"{app}.migrations.{migration_name}")
+            state = MigrationLoader(connection).project_state((app, migration_name))
+            getattr(migration, function)(state.apps, None)
         if with_content:
             call_command("loaddata", *STARTER_FIXTURES, verbosity=0)
             self.users = {
@@ -167,10 +171,11 @@ def live_server(site_database):
     """
     with override_settings(
         CACHES={
+            **settings.CACHES,
             "default": {
                 "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                 "LOCATION": "browser-tests",
-            }
+            },
         }
     ):
         server = LiveServer("127.0.0.1", start=False)
@@ -257,11 +262,12 @@ def new_context(browser, live_server, starter_site, console):
             "pageerror", lambda error: console.errors.append(f"{page.url}: {error}")
         )
 
-    def new_context(*, language: str = "pl", width: str = "desktop"):
+    def new_context(*, language: str = "pl", width: str = "desktop", density=1):
         context = browser.new_context(
             base_url=live_server.url,
             locale=BROWSER_LOCALES[language],
             viewport={"width": WIDTHS[width], "height": HEIGHTS[width]},
+            device_scale_factor=density,
         )
         context.set_default_timeout(10_000)
         context.add_init_script(CSP_REPORTER)

@@ -1,0 +1,27 @@
+"""The scripts and styles of the staff's translated forms, shared by the content's
+admin and the libraries' (an external file each: the CSP allows no inline code)."""
+
+from django.forms import Script
+from django.utils.translation import gettext_lazy as _
+from modeltranslation import settings as mt_settings
+
+
+class StaffFormMedia:
+    # Underlined breadcrumb links: the admin tells them from text by colour alone.
+    css = {"all": ["admin-extra/a11y.css"]}
+    js = [
+        # Opens a form at a field in a language, from the "Translations" page.
+        "admin-extra/translation-links.js",
+        # Names what select2 and django-modeltranslation build in the browser;
+        # it extends jQuery UI's tabs before django-modeltranslation uses them.
+        "admin/js/jquery.init.js",
+        mt_settings.JQUERY_UI_URL,
+        Script(
+            "admin-extra/a11y.js",
+            **{"data-language-switch-label": _("Language of all fields")},
+        ),
+        # Asks before leaving a change form with changes not saved.
+        "admin-extra/unsaved-changes.js",
+        # New inline rows open in the language chosen for all fields.
+        "admin-extra/new-rows-language.js",
+    ]
