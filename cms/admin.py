@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
@@ -140,7 +141,8 @@ class LabelledInlineFormSet(BaseInlineFormSet):
 
 class LabelledTabularInlineMixin:
     """Names every field of a tabular inline's rows: the rows have no labels, and
-    the column headings above them name no field."""
+    the column headings above them name no field. A row's texts are a line or two
+    (a list item, a source): two lines high, not the admin's ten."""
 
     formset = LabelledInlineFormSet
 
@@ -150,6 +152,8 @@ class LabelledTabularInlineMixin:
             formfield.widget.attrs.setdefault(
                 "aria-label", capfirst(db_field.verbose_name)
             )
+            if isinstance(db_field, models.TextField):
+                formfield.widget.attrs.update(rows=2, cols=60)
         return formfield
 
 

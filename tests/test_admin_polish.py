@@ -264,3 +264,14 @@ def test_a_new_records_key_is_suggested_from_its_name(
     prepopulated = re.search(r'data-prepopulated-fields="([^"]*)"', page)[1]
     assert "&quot;#id_key&quot;" in prepopulated
     assert f"&quot;#id_{source}&quot;" in prepopulated
+
+
+def test_inline_rows_texts_are_two_lines_high(client, editor):
+    cluster = make_cluster(name_pl="Klaster z listą")
+    make_item(cluster, text_pl="Działanie", text_en="Activity")
+    client.force_login(editor)
+    page = client.get(
+        reverse("admin:clusters_cluster_change", args=[cluster.pk])
+    ).content.decode()
+    items = re.findall(r'<textarea name="items-\d+-text_pl"[^>]*>', page)
+    assert items and all('rows="2"' in tag for tag in items)
