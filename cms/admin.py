@@ -1,5 +1,6 @@
 """Admin behaviour shared by every translated, published content model."""
 
+from csp.constants import NONCE
 from django.contrib import admin
 from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied
@@ -8,6 +9,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from js_asset import Media
 from modeltranslation import settings as mt_settings
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -54,6 +56,17 @@ class LabelledSplitDateTime(widgets.AdminSplitDateTime):
         return context
 
 
+# The long texts' editor (cms/rich_text.py) needs an inline script, its import map:
+# the forms that show it allow the request's nonce, and no other inline script.
+EDITOR_POLICY = {"script-src": [NONCE]}
+
+
+def with_nonce(request, context: dict) -> dict:
+    """The form's media (`{{ media }}`) rendered with the request's CSP nonce."""
+    context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+    return context
+
+
 class ContentAdmin(
     TranslationReviewAdminMixin,
     OptimisticLockingMixin,
@@ -66,6 +79,21 @@ class ContentAdmin(
     """
 
     list_per_page = 50
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        response = super().render_change_form(
+            request, with_nonce(request, context), *args, **kwargs
+        )
+        response._csp_update = EDITOR_POLICY
+        return response
+
+    def render_history_view(self, request, template, context, **kwargs):
+        # simple-history's form of an old version (revert) shows the editor too.
+        if "media" in context:
+            context = with_nonce(request, context)
+        response = super().render_history_view(request, template, context, **kwargs)
+        response._csp_update = EDITOR_POLICY
+        return response
 
     def get_historical_record_context_helper(self, request, historical_record):
         return WordDiffContextHelper(self.model, historical_record)

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cms.publishing import Publishable, schedule_in_order, unique_per_language
+from cms.rich_text import RichTextField
 from cms.translation_marks import TranslationMarked
 
 
@@ -12,11 +13,8 @@ class Highland(Publishable, TranslationMarked):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(
-        _("body"),
-        blank=True,
-        help_text=_("Plain text; a blank line starts a paragraph."),
-    )
+    # Shown right under the page's h1.
+    body = RichTextField(_("body"), blank=True, heading_levels=(2, 3))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     cooperates_with = models.ManyToManyField(
         "self", verbose_name=_("cooperates with"), blank=True, symmetrical=True
