@@ -153,8 +153,11 @@ class ContentAdmin(
             ),
             # Asks before leaving a change form with changes not saved.
             "admin-extra/unsaved-changes.js",
-            # The long texts' toolbar in the admin's language (cms/rich_text.py).
-            Script("admin-extra/editor-labels.js", **{"data-labels": editor_labels()}),
+            # The long texts' editor (cms/rich_text.py): its toolbar in the admin's
+            # language, its text box named after the field.
+            Script(
+                "admin-extra/rich-text-editor.js", **{"data-labels": editor_labels()}
+            ),
         ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -310,4 +310,6 @@ def test_the_toolbars_catalogue_is_served_in_polish(client, editor):
         "Właściwości listy" in catalogue
     )
     page = client.get(change_url(make_cluster())).content.decode()
-    assert "pogrubienie" in page  # the toolbar's labels (admin-extra/editor-labels.js)
+    assert (
+        "pogrubienie" in page
+    )  # the toolbar's labels (admin-extra/rich-text-editor.js)
