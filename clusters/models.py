@@ -15,6 +15,7 @@ from cms.publishing import (
     schedule_in_order,
     unique_per_language,
 )
+from cms.rich_text import RichTextField
 from cms.search import indexed, indexed_fields, normalise
 from cms.translation_marks import TranslationMarked
 
@@ -61,9 +62,8 @@ class Coordinator(Keyed, Versioned, TranslationMarked):
     kind = models.CharField(
         _("kind"), max_length=20, choices=Kind, default=Kind.ORGANISATION
     )
-    description = models.TextField(
-        _("description"), blank=True, help_text=PLAIN_TEXT_HELP
-    )
+    # Shown under the coordinator's name, an h3: no subheadings.
+    description = RichTextField(_("description"), blank=True, heading_levels=())
     logo = models.ForeignKey(
         "cms.Image",
         verbose_name=_("logo"),
@@ -281,12 +281,8 @@ class Cluster(Publishable, TranslationMarked):
         blank=True,
         help_text=_("For a cluster of clusters."),
     )
-    characteristics = models.TextField(
-        _("characteristics"), blank=True, help_text=PLAIN_TEXT_HELP
-    )
-    membership_conditions = models.TextField(
-        _("membership conditions"), blank=True, help_text=PLAIN_TEXT_HELP
-    )
+    characteristics = RichTextField(_("characteristics"), blank=True)
+    membership_conditions = RichTextField(_("membership conditions"), blank=True)
     universities_in_sources = models.BooleanField(
         _("sources name universities among its members"),
         default=False,
@@ -695,7 +691,8 @@ class Page(Publishable, TranslationMarked):
     title = models.CharField(_("title"), max_length=300, blank=True)
     slug = models.SlugField(_("slug"), max_length=200)
     summary = models.TextField(_("summary"), blank=True, help_text=PLAIN_TEXT_HELP)
-    body = models.TextField(_("body"), blank=True, help_text=PLAIN_TEXT_HELP)
+    # Shown right under the page's h1.
+    body = RichTextField(_("body"), blank=True, heading_levels=(2, 3))
     documents = models.ManyToManyField(
         Document,
         verbose_name=_("downloads"),

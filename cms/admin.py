@@ -27,6 +27,7 @@ from cms.preview import PreviewAdminMixin
 from cms.review import ReviewAdminMixin
 from cms.revision_admin import RevisionAdminMixin
 from cms.revision_views import RevisionHistoryAdminMixin
+from cms.rich_text_admin import EDITOR_POLICY, with_nonce
 from cms.translation_review import TranslationReviewAdminMixin
 
 
@@ -84,6 +85,21 @@ class ContentAdmin(
         if obj is None and "key" in names and source and "key" not in fields:
             fields["key"] = [f"{source}_{settings.LANGUAGE_CODE}"]
         return fields
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        response = super().render_change_form(
+            request, with_nonce(request, context), *args, **kwargs
+        )
+        response._csp_update = EDITOR_POLICY
+        return response
+
+    def render_history_view(self, request, template, context, **kwargs):
+        # simple-history's form of an old version (revert) shows the editor too.
+        if "media" in context:
+            context = with_nonce(request, context)
+        response = super().render_history_view(request, template, context, **kwargs)
+        response._csp_update = EDITOR_POLICY
+        return response
 
     def get_historical_record_context_helper(self, request, historical_record):
         return WordDiffContextHelper(self.model, historical_record)

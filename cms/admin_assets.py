@@ -5,6 +5,8 @@ from django.forms import Script
 from django.utils.translation import gettext_lazy as _
 from modeltranslation import settings as mt_settings
 
+from cms.rich_text_admin import editor_labels
+
 
 class StaffFormMedia:
     # Underlined breadcrumb links: the admin tells them from text by colour alone.
@@ -24,4 +26,7 @@ class StaffFormMedia:
         "admin-extra/unsaved-changes.js",
         # New inline rows open in the language chosen for all fields.
         "admin-extra/new-rows-language.js",
+        # The long texts' editor (cms/rich_text.py): its toolbar in the admin's
+        # language, its text box named after the field.
+        Script("admin-extra/rich-text-editor.js", **{"data-labels": editor_labels()}),
     ]

@@ -15,10 +15,13 @@ from django.utils import formats, timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
+from django.utils.translation import gettext
 from modeltranslation.translator import NotRegistered, translator
 from simple_history import register
 from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_m2m_reverse_field_name
+
+from cms.rich_text import plain_text
 
 
 def register_models(*model_names: str, app_label: str, **options) -> None:
@@ -45,8 +48,11 @@ MIN_SIMILARITY = 0.5
 
 def word_diff(old: str, new: str) -> str:
     """HTML of `old` turned into `new`: removed words in <del>, added ones in <ins>,
-    unchanged runs cut down to the words next to a change."""
-    before, after = old.split(), new.split()
+    unchanged runs cut down to the words next to a change. Formatted texts are
+    compared by their words (cms/rich_text.py), not their markup."""
+    before, after = plain_text(old).split(), plain_text(new).split()
+    if before == after and old != new:
+        return escape(gettext("Only the formatting changed."))
     matcher = SequenceMatcher(None, before, after, autojunk=False)
     if matcher.ratio() < MIN_SIMILARITY:
         return changed(before, after)
@@ -96,6 +102,8 @@ def shown(field, value) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return yesno(value)
+    if isinstance(value, str):
+        value = plain_text(value)
     if hasattr(value, "tzinfo") and timezone.is_aware(value):
         value = timezone.localtime(value)
     return Truncator(formats.localize(value)).chars(100)

@@ -3,7 +3,8 @@
 Each changed field is named by its label, which for a translated field names the
 language too ("Nazwa [pl]", django-modeltranslation's verbose name); values read as
 `cms.history.shown` gives them, with related records named from the ids a revision
-stores, and texts as the words removed and added (`cms.history.word_diff`). The rows
+stores, and texts as the words removed and added (`cms.history.word_diff`), a
+formatted text's words without its markup. The rows
 the record owns are matched by id: added, removed, or changed field by field.
 """
 
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cms import revisions
 from cms.history import shown, word_diff
+from cms.rich_text import plain_text
 
 ROW_LABEL_LENGTH = 80
 
@@ -100,8 +102,12 @@ def _field_changes(model, old, new, old_compared, new_compared) -> list[FieldCha
         old_value, new_value = old.get(name), new.get(name)
         label = capfirst(field.verbose_name)
         if _is_text(field):
+            old_text, new_text = (
+                plain_text(old_value or ""),
+                plain_text(new_value or ""),
+            )
             diff = word_diff(old_value or "", new_value or "")
-            changes.append(FieldChange(label, old_value or "", new_value or "", diff))
+            changes.append(FieldChange(label, old_text, new_text, diff))
         else:
             changes.append(
                 FieldChange(

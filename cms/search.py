@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Expression, F
 
+from cms.rich_text import plain_text
+
 # Unicode decomposition leaves these letters whole, so they are folded by hand.
 _UNDECOMPOSABLE = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "đ": "d", "ß": "ss"})
 
@@ -183,9 +185,9 @@ def indexed(text: str, language: str) -> str:
 
 def indexed_fields(record, *fields: str) -> str:
     """A record's translated fields as stored for search, each language's text with
-    its own language's forms."""
+    its own language's forms; a formatted text's words only (cms/rich_text.py)."""
     return "".join(
-        indexed(getattr(record, f"{field}_{code}", "") or "", code)
+        indexed(plain_text(getattr(record, f"{field}_{code}", "") or ""), code)
         for field in fields
         for code in ("pl", "en")
     )

@@ -77,8 +77,8 @@ def node_id(kind: str, key: str = "") -> str:
 def text_value(text: TranslatedText) -> str | dict:
     """A string, or a value object with its language when it is the other language's."""
     if text.is_fallback:
-        return {"@value": text.text, "@language": text.lang}
-    return text.text
+        return {"@value": text.plain, "@language": text.lang}
+    return text.plain
 
 
 def other_language_names(obj) -> list[dict]:

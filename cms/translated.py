@@ -14,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from cms.rich_text import RichTextField, plain_text, rich_text_field
+
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 # A language's name as its own speakers write it, for the switcher.
 NATIVE_NAMES = {"pl": "Polski", "en": "English"}
@@ -36,6 +38,8 @@ class TranslatedText:
     text: str
     lang: str
     is_fallback: bool
+    # The field, when the text is formatted (stored HTML: cms/rich_text.py).
+    rich: RichTextField | None = None
 
     def __bool__(self):
         return bool(self.text)
@@ -47,11 +51,11 @@ class TranslatedText:
         if not self.text:
             return ""
         if not self.is_fallback:
-            return format_html("{}", self.text)
+            return format_html("{}", self.plain)
         return format_html(
             '<span lang="{}">{}</span> <span class="lang-note">{}</span>',
             self.lang,
-            self.text,
+            self.plain,
             self.note,
         )
 
@@ -63,15 +67,30 @@ class TranslatedText:
     def marked(self) -> SafeString:
         """The text with its own `lang` when needed, without the note (breadcrumbs)."""
         if not self.is_fallback:
-            return format_html("{}", self.text)
-        return format_html('<span lang="{}">{}</span>', self.lang, self.text)
+            return format_html("{}", self.plain)
+        return format_html('<span lang="{}">{}</span>', self.lang, self.plain)
+
+    @property
+    def html(self) -> SafeString:
+        """The text as HTML blocks: a formatted text cleaned, with links to other
+        sites marked; a plain one as paragraphs (a blank line starts one, a newline
+        breaks a line)."""
+        if self.rich is not None:
+            return self.rich.render(self.text)
+        return linebreaks_filter(self.text, autoescape=True)
+
+    @property
+    def plain(self) -> str:
+        """The text without markup, for places that cannot hold any."""
+        return plain_text(self.text) if self.rich is not None else self.text
 
     @property
     def paragraphs(self) -> SafeString:
-        """Plain text as paragraphs: a blank line starts one, a newline breaks a line."""
+        """`html`, in an element with its own `lang` and a note when it is the other
+        language's text."""
         if not self.text:
             return SafeString("")
-        html = linebreaks_filter(self.text, autoescape=True)
+        html = self.html
         if not self.is_fallback:
             return html
         return format_html(
@@ -91,11 +110,13 @@ def translated_text(obj, field: str) -> TranslatedText:
     """`obj.<field>` in the active language, else in the first language that has it."""
     active = translation.get_language() or settings.LANGUAGE_CODE
     order = [active] + [code for code in LANGUAGE_CODES if code != active]
+    rich = rich_text_field(type(obj), field)
     for code in order:
         value = getattr(obj, f"{field}_{code}", None) or ""
-        if value.strip():
-            return TranslatedText(value.strip(), code, is_fallback=code != active)
-    return TranslatedText("", active, is_fallback=False)
+        # An empty editor's "<p></p>" is no text either.
+        if (plain_text(value) if rich else value).strip():
+            return TranslatedText(value.strip(), code, code != active, rich)
+    return TranslatedText("", active, is_fallback=False, rich=rich)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.images import CHOSEN_FROM_LIBRARY
 from cms.publishing import Keyed, Versioned
+from cms.rich_text import RichTextField
 from cms.translation_marks import TranslationMarked
 
 
@@ -27,11 +28,7 @@ class Team(Keyed, Versioned, TranslationMarked):
         Unit, verbose_name=_("unit"), related_name="teams", on_delete=models.PROTECT
     )
     name = models.CharField(_("name"), max_length=300, blank=True)
-    description = models.TextField(
-        _("description"),
-        blank=True,
-        help_text=_("Plain text; a blank line starts a new paragraph."),
-    )
+    description = RichTextField(_("description"), blank=True)
 
     class Meta:
         ordering = ["key"]
@@ -121,16 +118,15 @@ class AccessibilityStatement(Keyed, Versioned, TranslationMarked):
     status = models.CharField(
         _("compliance status"), max_length=20, choices=Status, blank=True
     )
-    non_accessible_content = models.TextField(
-        _("content that is not accessible"), blank=True
+    # Shown under its own h3.
+    non_accessible_content = RichTextField(
+        _("content that is not accessible"), blank=True, heading_levels=(4,)
     )
     prepared_on = models.DateField(_("statement prepared on"), null=True, blank=True)
     reviewed_on = models.DateField(
         _("statement last reviewed on"), null=True, blank=True
     )
-    assessment_method = models.TextField(
-        _("how the statement was prepared"), blank=True
-    )
+    assessment_method = RichTextField(_("how the statement was prepared"), blank=True)
     contact_team = models.ForeignKey(
         Team,
         verbose_name=_("contact point"),
@@ -138,9 +134,9 @@ class AccessibilityStatement(Keyed, Versioned, TranslationMarked):
         null=True,
         blank=True,
     )
-    procedure = models.TextField(_("requests and complaints procedure"), blank=True)
-    architecture = models.TextField(_("architectural accessibility"), blank=True)
-    mobile_apps = models.TextField(_("mobile applications"), blank=True)
+    procedure = RichTextField(_("requests and complaints procedure"), blank=True)
+    architecture = RichTextField(_("architectural accessibility"), blank=True)
+    mobile_apps = RichTextField(_("mobile applications"), blank=True)
 
     class Meta:
         verbose_name = _("accessibility statement")

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.images import CHOSEN_FROM_LIBRARY
 from cms.publishing import Publishable, schedule_in_order, unique_per_language
+from cms.rich_text import RichTextField
 from cms.translation_marks import TranslationMarked
 
 
@@ -13,11 +14,8 @@ class Highland(Publishable, TranslationMarked):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(
-        _("body"),
-        blank=True,
-        help_text=_("Plain text; a blank line starts a paragraph."),
-    )
+    # Shown right under the page's h1.
+    body = RichTextField(_("body"), blank=True, heading_levels=(2, 3))
     image = models.ForeignKey(
         "cms.Image",
         verbose_name=_("picture"),

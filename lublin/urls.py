@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from two_factor.urls import urlpatterns as two_factor_urls
@@ -24,6 +25,17 @@ handler403 = "lublin.views.permission_denied"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The admin's JavaScript catalogue (`admin:jsi18n`, same address), with the long
+    # texts' editor's too: its dialogs in Polish.
+    path(
+        f"{settings.ADMIN_PATH}jsi18n/",
+        admin.site.admin_view(
+            JavaScriptCatalog.as_view(
+                packages=["django.contrib.admin", "django_prose_editor"]
+            ),
+            cacheable=True,
+        ),
+    ),
     # Staff sign in on django-two-factor-auth's pages, which also set up the second
     # factor (lublin/second_factor.py); the admin's own login page, which would take
     # a password alone, sends there.

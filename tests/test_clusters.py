@@ -107,7 +107,7 @@ def test_history_records_a_change_to_the_english_text():
     cluster.characteristics_en = "New English text."
     cluster.save()
     latest, previous = cluster.history.all()[:2]
-    assert latest.characteristics_en == "New English text."
+    assert latest.characteristics_en == "<p>New English text.</p>"
     changed = [change.field for change in latest.diff_against(previous).changes]
     assert changed == ["characteristics_en"]
 
@@ -126,8 +126,8 @@ def test_staff_edit_both_languages_in_the_admin_and_see_it_in_the_history(
     response = client.post(url, data)
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:3000]
     cluster.refresh_from_db()
-    assert cluster.characteristics_pl == "Nowy opis klastra."
-    assert cluster.characteristics_en == "New description of the cluster."
+    assert cluster.characteristics_pl == "<p>Nowy opis klastra.</p>"
+    assert cluster.characteristics_en == "<p>New description of the cluster.</p>"
     history = client.get(reverse("admin:clusters_cluster_history", args=[cluster.pk]))
     assert publisher.username in history.content.decode()
     assert cluster.history.first().history_user == publisher

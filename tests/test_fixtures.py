@@ -31,6 +31,7 @@ from clusters.models import (
     Report,
 )
 from cms import revisions
+from cms.rich_text import rich_text_field
 from contacts.models import AccessibilityStatement, Team, TeamMember, Unit
 from ecosystems.models import Highland
 from tests.admin_forms import form_values
@@ -322,7 +323,7 @@ def test_eastern_metal_processing_keeps_every_list(loaded):
         "product": 17,
     }
     assert metal.membership_conditions_en.startswith(
-        "All metal processing companies located in Eastern Poland"
+        "<p>All metal processing companies located in Eastern Poland"
     )
     assert "(WKTiR), established in 1962" in metal.coordinators.get().description_en
 
@@ -478,7 +479,17 @@ def test_no_website_is_invented(loaded):
     assert not TeamMember.objects.exclude(email="").exists()
 
 
-def test_fixture_texts_contain_no_html():
+def rich_text_fields(record: dict) -> dict:
+    """The record's formatted texts (cms/rich_text.py), by field."""
+    model = apps.get_model(record["model"])
+    return {
+        name: field
+        for name in record["fields"]
+        if (field := rich_text_field(model, name))
+    }
+
+
+def test_fixture_texts_contain_no_html_but_in_formatted_texts():
     def strings(value):
         if isinstance(value, str):
             yield value
@@ -486,9 +497,27 @@ def test_fixture_texts_contain_no_html():
             for item in value.values() if isinstance(value, dict) else value:
                 yield from strings(item)
 
-    texts = [text for record in fixture_records() for text in strings(record)]
+    texts = [
+        text
+        for record in fixture_records()
+        for name, value in record["fields"].items()
+        if name not in rich_text_fields(record)
+        for text in strings(value)
+    ]
     assert len(texts) > 1000
     assert [text for text in texts if HTML.search(text)] == []
+
+
+def test_fixture_formatted_texts_are_stored_as_a_save_stores_them():
+    texts = [
+        (value, field.stored(value))
+        for record in fixture_records()
+        for name, field in rich_text_fields(record).items()
+        if (value := record["fields"][name])
+    ]
+    assert len(texts) > 50
+    assert all(value.startswith("<p>") for value, _stored in texts)
+    assert [value for value, stored in texts if value != stored] == []
 
 
 @pytest.mark.parametrize(

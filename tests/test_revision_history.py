@@ -148,7 +148,9 @@ def test_a_form_opened_after_the_revert_saves_the_draft(client, editor, history)
     response = client.post(admin_url(cluster, "change"), values)
     assert response.status_code == HTTPStatus.FOUND
     draft = revisions.draft_of(Cluster, cluster.pk)
-    assert draft.content["fields"]["characteristics_en"] == "Reverted, then edited."
+    assert (
+        draft.content["fields"]["characteristics_en"] == "<p>Reverted, then edited.</p>"
+    )
     assert "Cel usunięty później" in item_texts(draft.content)
 
 

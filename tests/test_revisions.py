@@ -52,13 +52,15 @@ def test_an_editors_save_of_a_live_record_is_a_draft(client, editor, live_cluste
     )
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:3000]
     live_cluster.refresh_from_db()
-    assert live_cluster.characteristics_pl == "Stary opis."
+    assert live_cluster.characteristics_pl == "<p>Stary opis.</p>"
     draft = revisions.draft_of(Cluster, live_cluster.pk)
     assert draft is not None
-    assert draft.content["fields"]["characteristics_pl"] == "Nowy opis."
+    assert draft.content["fields"]["characteristics_pl"] == "<p>Nowy opis.</p>"
     assert draft.created_by == editor
     # The form opens on the draft.
-    assert open_form(client, live_cluster)["characteristics_pl"] == ["Nowy opis."]
+    assert open_form(client, live_cluster)["characteristics_pl"] == [
+        "<p>Nowy opis.</p>"
+    ]
     public = client.get(live_cluster.get_absolute_url())
     assert "Nowy opis." not in public.content.decode()
 
@@ -78,7 +80,7 @@ def test_a_publishers_save_publishes_one_revision(client, publisher, live_cluste
     before = Revision.objects.count()
     client.post(change_url(live_cluster), submitted(values, characteristics_pl="Nowy."))
     live_cluster.refresh_from_db()
-    assert live_cluster.characteristics_pl == "Nowy."
+    assert live_cluster.characteristics_pl == "<p>Nowy.</p>"
     assert Revision.objects.count() == before + 1
     assert revisions.draft_of(Cluster, live_cluster.pk) is None
 
@@ -228,7 +230,7 @@ def test_two_editors_on_the_same_draft_the_second_save_is_refused(
     assert "editor zapisał(a) ten rekord" in page
     assert "Charakterystyka [pl]: „Stary opis.” → „Opis Anny.”" in page
     draft = revisions.draft_of(Cluster, live_cluster.pk)
-    assert draft.content["fields"]["characteristics_pl"] == "Opis Anny."
+    assert draft.content["fields"]["characteristics_pl"] == "<p>Opis Anny.</p>"
     assert revisions.revisions_of(live_cluster).count() == 2
 
 

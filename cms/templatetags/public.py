@@ -3,7 +3,6 @@ language links and the page's meta data."""
 
 from django import template
 from django.conf import settings
-from django.template.defaultfilters import linebreaks_filter
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
@@ -44,10 +43,7 @@ def translated_fields(obj, fields: str) -> SafeString:
         inner = format_html_join(
             "",
             '<div class="text-{}">{}</div>',
-            (
-                (name, linebreaks_filter(text.text, autoescape=True))
-                for name, text in texts
-            ),
+            ((name, text.html) for name, text in texts),
         )
         return format_html(
             '<p class="lang-note">{}</p><div lang="{}">{}</div>',
@@ -65,7 +61,7 @@ def translated_fields(obj, fields: str) -> SafeString:
 @register.filter
 def plain(obj, field: str) -> str:
     """The text alone, for places that cannot carry markup: titles, attributes."""
-    return translated_text(obj, field).text
+    return translated_text(obj, field).plain
 
 
 @register.filter
@@ -156,7 +152,7 @@ def own_text(obj, field: str) -> str:
     which language they are in (a meta description), where a generic text in the
     page's language is better than the other language's."""
     text = translated_text(obj, field)
-    return "" if text.is_fallback else text.text
+    return "" if text.is_fallback else text.plain
 
 
 @register.inclusion_tag("includes/page_meta.html", takes_context=True)

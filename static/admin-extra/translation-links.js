@@ -38,7 +38,9 @@ function openField() {
     }
     prefix = "id_" + row.name.slice(0, -"id".length);
   }
-  var field = document.getElementById(prefix + fieldName + "_" + language);
+  var id = prefix + fieldName + "_" + language;
+  // A formatted text is edited in its editor's text box (rich-text-editor.js).
+  var field = document.getElementById(id + "_editor") || document.getElementById(id);
   if (field) {
     field.scrollIntoView({ block: "center" });
     field.focus({ preventScroll: true });

@@ -27,7 +27,7 @@ def test_admin_cluster_form_breaks_no_csp_rule(context, page, console, sign_in):
     page.goto(url, wait_until="networkidle")
     # What the scripts do when used: the language tabs, an autocomplete's list.
     page.locator("li[aria-controls='tab_id_characteristics_en']").click()
-    assert page.locator("#id_characteristics_en").is_visible()
+    assert page.locator("#id_characteristics_en_editor").is_visible()
     page.locator(".field-highlands .select2-selection").click()
     page.locator(".select2-results__option").first.wait_for()
     page.keyboard.press("Escape")

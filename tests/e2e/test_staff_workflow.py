@@ -72,8 +72,9 @@ def test_translation_link_opens_the_field_in_its_language(context, page, sign_in
     cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
     change = reverse("admin:clusters_cluster_change", args=[cluster.pk])
     page.goto(f"{change}#translate=en&field=membership_conditions", wait_until="load")
-    assert focused_id(page) == "id_membership_conditions_en"
-    expect(page.locator("#id_membership_conditions_en")).to_be_visible()
+    # A formatted text: its editor's text box (static/admin-extra/rich-text-editor.js).
+    assert focused_id(page) == "id_membership_conditions_en_editor"
+    expect(page.locator("#id_membership_conditions_en_editor")).to_be_visible()
     assert page.locator("#modeltranslation-main-switch").input_value() == "1"
 
 
