@@ -57,9 +57,8 @@ def editor(editor):
 
 @pytest.fixture
 def cluster():
-    return make_cluster(
-        name_pl="Klaster Lubelski", characteristics_pl="Opis publiczny."
-    )
+    # A plain text edited as a draft (the long texts are stored as HTML).
+    return make_cluster(name_pl="Klaster Lubelski", other_names_pl="Opis publiczny.")
 
 
 def post_form(client, obj, **changes):
@@ -93,16 +92,16 @@ def test_submitting_saves_a_draft_marks_it_and_emails_publishers(
     response = post_form(
         client,
         cluster,
-        characteristics_pl="Opis do sprawdzenia.",
+        other_names_pl="Opis do sprawdzenia.",
         **{review.SUBMIT: "1"},
     )
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == change_url(cluster)
     draft = revisions.draft_of(Cluster, cluster.pk)
-    assert draft.content["fields"]["characteristics_pl"] == "Opis do sprawdzenia."
+    assert draft.content["fields"]["other_names_pl"] == "Opis do sprawdzenia."
     assert draft.submitted_by == editor and draft.submitted_at is not None
     cluster.refresh_from_db()
-    assert cluster.characteristics_pl == "Opis publiczny."
+    assert cluster.other_names_pl == "Opis publiczny."
     (message,) = mail.outbox
     assert message.to == ["publikujaca@lublin.eu"]
     assert "Klaster Lubelski" in message.subject
@@ -114,7 +113,7 @@ def test_submitting_saves_a_draft_marks_it_and_emails_publishers(
 def test_submitting_an_unchanged_form_marks_the_existing_draft(
     client, editor, publisher, cluster
 ):
-    draft = make_draft(cluster, editor, characteristics_pl="Szkic.")
+    draft = make_draft(cluster, editor, other_names_pl="Szkic.")
     client.force_login(editor)
     post_form(client, cluster, **{review.SUBMIT: "1"})
     assert Revision.objects.latest("created_at", "pk") == draft
@@ -125,7 +124,7 @@ def test_submitting_an_unchanged_form_marks_the_existing_draft(
 
 def test_a_submitted_draft_shows_since_when_it_waits(client, editor, cluster):
     client.force_login(editor)
-    post_form(client, cluster, characteristics_pl="Nowy.", **{review.SUBMIT: "1"})
+    post_form(client, cluster, other_names_pl="Nowy.", **{review.SUBMIT: "1"})
     page = client.get(change_url(cluster)).content.decode()
     assert "Czeka na akceptację" in page
     assert "(przekazał(a): Jan Kowalski)" in page
@@ -140,7 +139,7 @@ def test_submit_is_refused_to_staff_who_may_only_view(
         "viewer", password="unused-Password-1", is_staff=True
     )
     viewer.user_permissions.add(Permission.objects.get(codename="view_cluster"))
-    draft = make_draft(cluster, None, characteristics_pl="Szkic.")
+    draft = make_draft(cluster, None, other_names_pl="Szkic.")
     client.force_login(viewer)
     response = post_form(client, cluster, **{review.SUBMIT: "1"})
     assert response.status_code == HTTPStatus.FORBIDDEN
@@ -154,7 +153,7 @@ def test_submit_is_refused_to_staff_who_may_only_view(
 def test_dashboard_lists_submitted_drafts_for_publishers_only(
     client, editor, publisher, cluster
 ):
-    draft = make_draft(cluster, editor, characteristics_pl="Szkic.")
+    draft = make_draft(cluster, editor, other_names_pl="Szkic.")
     review.submit(draft, editor)
     make_draft(make_cluster(name_pl="Klaster Niezgłoszony"), editor, version=5)
     client.force_login(publisher)
@@ -175,9 +174,9 @@ def test_dashboard_lists_submitted_drafts_for_publishers_only(
 
 
 def test_a_later_save_supersedes_the_submitted_draft(client, editor, cluster):
-    draft = make_draft(cluster, editor, characteristics_pl="Szkic.")
+    draft = make_draft(cluster, editor, other_names_pl="Szkic.")
     review.submit(draft, editor)
-    make_draft(cluster, editor, characteristics_pl="Szkic drugi.")
+    make_draft(cluster, editor, other_names_pl="Szkic drugi.")
     assert not Revision.objects.waiting().current().exists()
 
 
@@ -187,7 +186,7 @@ def test_a_later_save_supersedes_the_submitted_draft(client, editor, cluster):
 def test_a_publishers_save_publishes_the_draft_as_it_stands(
     client, editor, publisher, cluster
 ):
-    draft = make_draft(cluster, editor, characteristics_pl="Zatwierdzony opis.")
+    draft = make_draft(cluster, editor, other_names_pl="Zatwierdzony opis.")
     client.force_login(publisher)
     page = client.get(change_url(cluster)).content.decode()
     assert 'value="Zapisz i opublikuj"' in page
@@ -195,7 +194,7 @@ def test_a_publishers_save_publishes_the_draft_as_it_stands(
     response = post_form(client, cluster, _save="1")
     assert response.status_code == HTTPStatus.FOUND
     cluster.refresh_from_db()
-    assert cluster.characteristics_pl == "Zatwierdzony opis."
+    assert cluster.other_names_pl == "Zatwierdzony opis."
     draft.refresh_from_db()
     assert draft.published_by == publisher
     assert revisions.draft_of(Cluster, cluster.pk) is None
@@ -224,14 +223,14 @@ def schedule_in(client, cluster, delta: timedelta):
 def test_a_scheduled_draft_goes_live_when_due_and_not_before(
     client, editor, publisher, cluster
 ):
-    draft = make_draft(cluster, editor, characteristics_pl="Opis od jutra.")
+    draft = make_draft(cluster, editor, other_names_pl="Opis od jutra.")
     client.force_login(publisher)
     schedule_in(client, cluster, timedelta(days=1))
     draft.refresh_from_db()
     assert draft.go_live_at is not None and draft.published_at is None
     assert "Opis od jutra." not in public_text(client, cluster)
     cluster.refresh_from_db()
-    assert cluster.characteristics_pl == "Opis publiczny."
+    assert cluster.other_names_pl == "Opis publiczny."
 
     # The time comes: the next request, any request, publishes it.
     Revision.objects.filter(pk=draft.pk).update(
@@ -245,7 +244,7 @@ def test_a_scheduled_draft_goes_live_when_due_and_not_before(
 
 
 def test_scheduling_needs_a_future_time(client, editor, publisher, cluster):
-    draft = make_draft(cluster, editor, characteristics_pl="Szkic.")
+    draft = make_draft(cluster, editor, other_names_pl="Szkic.")
     client.force_login(publisher)
     response = schedule_in(client, cluster, -timedelta(hours=1))
     draft.refresh_from_db()
@@ -257,7 +256,7 @@ def test_scheduling_needs_a_future_time(client, editor, publisher, cluster):
 def test_scheduling_at_a_repeated_hour_says_what_to_type(
     client, editor, publisher, cluster
 ):
-    draft = make_draft(cluster, editor, characteristics_pl="Szkic.")
+    draft = make_draft(cluster, editor, other_names_pl="Szkic.")
     client.force_login(publisher)
     # 2027-10-31: the clocks go back from 03:00 to 02:00, so 02:30 happens twice.
     response = post_form(
@@ -272,34 +271,34 @@ def test_scheduling_at_a_repeated_hour_says_what_to_type(
 
 
 def test_the_page_cache_boundary_includes_a_scheduled_draft(editor, cluster):
-    draft = make_draft(cluster, editor, characteristics_pl="Szkic.")
+    draft = make_draft(cluster, editor, other_names_pl="Szkic.")
     moment = timezone.now() + timedelta(hours=3)
     review.schedule(draft, editor, moment)
     assert caching.next_boundary(timezone.now()) == moment
 
 
 def test_the_command_publishes_due_drafts(editor, publisher, cluster):
-    draft = make_draft(cluster, editor, characteristics_pl="Opis z crona.")
+    draft = make_draft(cluster, editor, other_names_pl="Opis z crona.")
     review.schedule(draft, publisher, timezone.now() + timedelta(hours=1))
     call_command("publish_scheduled", stdout=io.StringIO())
     cluster.refresh_from_db()
-    assert cluster.characteristics_pl == "Opis publiczny."
+    assert cluster.other_names_pl == "Opis publiczny."
     Revision.objects.filter(pk=draft.pk).update(go_live_at=timezone.now())
     call_command("publish_scheduled", stdout=io.StringIO())
     cluster.refresh_from_db()
-    assert cluster.characteristics_pl == "Opis z crona."
+    assert cluster.other_names_pl == "Opis z crona."
 
 
 def test_a_schedule_is_dropped_when_the_draft_is_edited_again(
     editor, publisher, cluster
 ):
-    draft = make_draft(cluster, editor, characteristics_pl="Zatwierdzony.")
+    draft = make_draft(cluster, editor, other_names_pl="Zatwierdzony.")
     review.schedule(draft, publisher, timezone.now() + timedelta(hours=1))
-    make_draft(cluster, editor, characteristics_pl="Zmieniony po decyzji.")
+    make_draft(cluster, editor, other_names_pl="Zmieniony po decyzji.")
     Revision.objects.filter(pk=draft.pk).update(go_live_at=timezone.now())
     assert review.publish_due() == 0
     cluster.refresh_from_db()
-    assert cluster.characteristics_pl == "Opis publiczny."
+    assert cluster.other_names_pl == "Opis publiczny."
 
 
 # Sending back
@@ -309,7 +308,7 @@ def test_sending_back_needs_a_comment_and_the_author_reads_it(
     client, editor, publisher, cluster
 ):
     client.force_login(editor)
-    post_form(client, cluster, characteristics_pl="Nowy.", **{review.SUBMIT: "1"})
+    post_form(client, cluster, other_names_pl="Nowy.", **{review.SUBMIT: "1"})
     mail.outbox.clear()
     client.force_login(publisher)
     response = post_form(
@@ -357,12 +356,12 @@ def bulk_publish(client, *clusters, confirmed=None):
 
 
 def test_a_publisher_publishes_selected_drafts_in_bulk(client, editor, publisher):
-    first = make_cluster(characteristics_pl="Stary 1.")
-    second = make_cluster(characteristics_pl="Stary 2.")
-    untouched = make_cluster(characteristics_pl="Stary 3.")
-    make_draft(first, editor, characteristics_pl="Nowy 1.")
-    make_draft(second, editor, characteristics_pl="Nowy 2.")
-    make_draft(untouched, editor, characteristics_pl="Nowy 3.")
+    first = make_cluster(other_names_pl="Stary 1.")
+    second = make_cluster(other_names_pl="Stary 2.")
+    untouched = make_cluster(other_names_pl="Stary 3.")
+    make_draft(first, editor, other_names_pl="Nowy 1.")
+    make_draft(second, editor, other_names_pl="Nowy 2.")
+    make_draft(untouched, editor, other_names_pl="Nowy 3.")
     client.force_login(publisher)
     assert "publish_drafts" in client.get(CHANGELIST).content.decode()
     listed = bulk_publish(client, first, second)
@@ -370,43 +369,43 @@ def test_a_publisher_publishes_selected_drafts_in_bulk(client, editor, publisher
     page = listed.content.decode()
     assert "Opublikować te szkice?" in page and "porównaj z opublikowaną wersją" in page
     first.refresh_from_db()
-    assert first.characteristics_pl == "Stary 1."
+    assert first.other_names_pl == "Stary 1."
     response = bulk_publish(
         client, first, second, confirmed=current_drafts(first, second)
     )
     assert response.status_code == HTTPStatus.FOUND
     for obj, text in ((first, "Nowy 1."), (second, "Nowy 2."), (untouched, "Stary 3.")):
         obj.refresh_from_db()
-        assert obj.characteristics_pl == text
+        assert obj.other_names_pl == text
     assert revisions.draft_of(Cluster, first.pk) is None
 
 
 def test_bulk_publication_publishes_only_the_drafts_it_listed(
     client, editor, publisher
 ):
-    cluster = make_cluster(characteristics_pl="Stary.")
-    listed = make_draft(cluster, editor, characteristics_pl="Pokazany.")
-    make_draft(cluster, editor, characteristics_pl="Zapisany po pokazaniu listy.")
+    cluster = make_cluster(other_names_pl="Stary.")
+    listed = make_draft(cluster, editor, other_names_pl="Pokazany.")
+    make_draft(cluster, editor, other_names_pl="Zapisany po pokazaniu listy.")
     client.force_login(publisher)
 
     bulk_publish(client, cluster, confirmed=[listed])
 
     cluster.refresh_from_db()
-    assert cluster.characteristics_pl == "Stary."
+    assert cluster.other_names_pl == "Stary."
 
 
 def test_editors_neither_see_nor_can_post_the_bulk_publication(client, editor, cluster):
-    make_draft(cluster, editor, characteristics_pl="Nowy.")
+    make_draft(cluster, editor, other_names_pl="Nowy.")
     client.force_login(editor)
     assert "publish_drafts" not in client.get(CHANGELIST).content.decode()
     bulk_publish(client, cluster)
     cluster.refresh_from_db()
-    assert cluster.characteristics_pl == "Opis publiczny."
+    assert cluster.other_names_pl == "Opis publiczny."
     assert revisions.draft_of(Cluster, cluster.pk) is not None
 
 
 def test_editors_cannot_schedule_or_send_back(client, editor, publisher, cluster):
-    draft = make_draft(cluster, editor, characteristics_pl="Nowy.")
+    draft = make_draft(cluster, editor, other_names_pl="Nowy.")
     review.submit(draft, editor)
     client.force_login(editor)
     page = client.get(change_url(cluster)).content.decode()
@@ -511,18 +510,18 @@ def test_a_publishers_import_keeps_a_pending_draft_on_top_with_the_new_figures(
 ):
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     ict, _med = two_clusters
-    draft = make_draft(ict, editor, characteristics_pl="Opis w szkicu.")
+    draft = make_draft(ict, editor, other_names_pl="Opis w szkicu.")
     review.submit(draft, editor)
     client.force_login(publisher)
     import_figures(client, [["lublin-ict", 2024, 31, 25]])
     carried = revisions.draft_of(Cluster, ict.pk)
-    assert carried.content["fields"]["characteristics_pl"] == "Opis w szkicu."
+    assert carried.content["fields"]["other_names_pl"] == "Opis w szkicu."
     assert carried.submitted_by == editor
     years = [row["fields"]["year"] for row in carried.content["children"]["snapshots"]]
     assert years == [2023, 2024]
     bulk_publish(client, ict, confirmed=current_drafts(ict))
     ict.refresh_from_db()
-    assert ict.characteristics_pl == "Opis w szkicu."
+    assert ict.other_names_pl == "Opis w szkicu."
     assert ict.snapshots.filter(year=2024).exists()
 
 
