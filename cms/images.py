@@ -31,12 +31,14 @@ FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 ENCODING = {
     "JPEG": {"quality": 90, "optimize": True, "progressive": True},
     "PNG": {"optimize": True},
-    "WEBP": {"quality": 90, "method": 6},
+    "WEBP": {"quality": 90, "method": 4},
 }
 SRGB = ImageCms.createProfile("sRGB")
 # The help under every field that picks an image.
 CHOSEN_FROM_LIBRARY = _("Chosen from the image library, or added to it with “+”.")
 ACCEPTED_TYPES = "image/jpeg,image/png,image/webp"
+# The longer side of a stored original, twice the widest rendition.
+MAX_STORED_SIDE = 3000
 ALT_TEXT_MISSING = _(
     "Describe the image in this language for people who cannot see it, or tick "
     "“decorative” if it adds nothing to the text beside it."
@@ -166,7 +168,7 @@ def checked_image(upload) -> CheckedImage:
         try:
             image = PillowImage.open(upload)
             check_pixels(image.width * image.height)
-            check_format(image.format)
+            check_format(stored_format(image))
             image.verify()
             # verify() leaves the image unusable: opened again to be decoded whole.
             upload.seek(0)
@@ -220,6 +222,13 @@ def check_pixels(pixels: int | None) -> None:
         )
 
 
+def stored_format(image: PillowImage.Image) -> str | None:
+    """The format the image is kept in. Phones write JPEGs with extra frames (a
+    depth map, an HDR gain map) that Pillow reads as "MPO": the photo is the first
+    frame, kept as a JPEG."""
+    return "JPEG" if image.format == "MPO" else image.format
+
+
 def check_format(name: str | None) -> None:
     if name not in FORMATS:
         raise ValidationError(
@@ -233,11 +242,15 @@ def check_format(name: str | None) -> None:
 
 
 def redrawn(image: PillowImage.Image) -> CheckedImage:
-    """The image upright, in sRGB, saved afresh in its format with no metadata; named
+    """The image upright, in sRGB, at most `MAX_STORED_SIDE` px, saved afresh in its
+    format with no metadata; named
     by its content, so a changed image gets a new name (and new renditions)."""
-    format = image.format
+    format = stored_format(image)
     upright = ImageOps.exif_transpose(image)
     clean = in_srgb(upright)
+    # Pages show at most 1,440 px; more pixels would only make a larger file and a
+    # slower upload (a 40-megapixel PNG takes many seconds to encode).
+    clean.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE))
     # Nothing of the upload's metadata is passed on: the encoders only write what is
     # in `info` or given to them.
     clean.info = {}

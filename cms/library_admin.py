@@ -16,7 +16,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from cms.admin_assets import StaffFormMedia
 from cms.documents import ACCEPTED_LABELS, DOCUMENT_TYPES, Document
 from cms.images import Image, ImageForm
-from cms.renditions import picture
+from cms.renditions import picture, rendition_names
 from cms.staff_pages import registered_parent
 
 # The image library
@@ -77,6 +77,21 @@ class ImageAdmin(TabbedTranslationAdmin):
         ]
         return [(name, options) for name, options in editable if options["fields"]]
 
+    def save_model(self, request, obj, form, change):
+        # A new file is a new original at a new address: the old one goes.
+        if change and "file" in form.changed_data:
+            remove_files_on_commit([form.initial["file"]], with_renditions=True)
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        remove_files_on_commit([obj.file], with_renditions=True)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        images = [image.file for image in queryset]
+        remove_files_on_commit(images, with_renditions=True)
+        super().delete_queryset(request, queryset)
+
     @admin.display(description=_("image"))
     def thumbnail(self, obj):
         return picture_html(obj) if obj.pk else "—"
@@ -130,9 +145,15 @@ def records_using(image) -> list:
 # The documents library
 
 
-def remove_files_on_commit(files) -> None:
-    """Removes stored files once the records that held them are gone for good."""
-    names = [(file.storage, file.name) for file in files if file]
+def remove_files_on_commit(files, *, with_renditions: bool = False) -> None:
+    """Removes stored files, and an image's renditions, once the records that held
+    them are gone for good: a deleted photo must not stay public at its address."""
+    names = []
+    for file in files:
+        if file:
+            names.append((file.storage, file.name))
+            if with_renditions:
+                names += [(file.storage, name) for name in rendition_names(file)]
     transaction.on_commit(
         lambda: [storage.delete(name) for storage, name in names], robust=True
     )

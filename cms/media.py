@@ -86,8 +86,14 @@ def stored_type(name: str) -> str | None:
 @require_safe
 @csp(MEDIA_POLICY)
 def serve_media(request, path: str):
-    # Only names as the storage writes them: no "..", no "//", no leading "/".
-    if not is_local_storage() or posixpath.normpath(path) != path or "\\" in path:
+    # Only names as the storage writes them: no "..", no "//", no leading "/", no
+    # NUL (which the file system refuses with an error rather than a miss).
+    if (
+        not is_local_storage()
+        or posixpath.normpath(path) != path
+        or "\\" in path
+        or "\x00" in path
+    ):
         raise Http404
     content_type = stored_type(path)
     if content_type is None:
@@ -112,4 +118,7 @@ def serve_media(request, path: str):
     )
     if conditional is not response:
         response.close()
+    if content_type == "application/pdf":
+        # Safari shows a sandboxed PDF as an empty page; its viewer runs no script.
+        conditional._csp_replace = {"sandbox": None}
     return conditional

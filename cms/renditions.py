@@ -15,6 +15,7 @@ Each is WebP, with a JPEG (or, for an image with transparent parts, PNG) fallbac
 """
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from imagekit import ImageSpec, register
@@ -83,6 +84,17 @@ register.generator("cms:rendition", Rendition)
 
 def rendition(image, width: int, format: str) -> ImageCacheFile:
     return ImageCacheFile(Rendition(image.file, width, format))
+
+
+def rendition_names(original) -> list[str]:
+    """The names of the renditions made of a stored original (its folder under
+    IMAGEKIT_CACHEFILE_DIR, as imagekit's `source_name_as_path` names them)."""
+    folder = f"{settings.IMAGEKIT_CACHEFILE_DIR}/{PurePosixPath(original.name).with_suffix('')}"
+    try:
+        _folders, files = original.storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    return [f"{folder}/{name}" for name in files]
 
 
 def fallback_format(image) -> str:

@@ -307,11 +307,15 @@ DOCUMENT_MAX_SIZE = env_int("DJANGO_DOCUMENT_MAX_MB", 50) * 1024 * 1024
 IMAGE_UPLOAD_MAX_BYTES = env_int("DJANGO_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_UPLOAD_MAX_PIXELS = env_int("DJANGO_IMAGE_MAX_PIXELS", 40_000_000)
 # Renditions (cms/renditions.py) are made by django-imagekit on first use and kept in
-# the default storage under renditions/, named by a hash of the original's name (itself
-# a hash of its content) and of how they are made: a name never changes meaning.
+# the default storage in a folder per original (renditions/images/<hash of its
+# content>/), named by a hash of how they are made: a name never changes meaning, and
+# an image's renditions go with it (cms/library_admin.py).
 IMAGEKIT_CACHEFILE_DIR = "renditions"
-IMAGEKIT_SPEC_CACHEFILE_NAMER = "imagekit.cachefiles.namers.hash"
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "imagekit.cachefiles.namers.source_name_as_path"
 IMAGEKIT_CACHE_BACKEND = "renditions"
+# A rendition whose making failed (a full disk, a store that timed out) is tried
+# again after an hour, not never in that process.
+IMAGEKIT_CACHE_TIMEOUT = 3600
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

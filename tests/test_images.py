@@ -7,6 +7,7 @@ import struct
 import zlib
 from http import HTTPStatus
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -596,3 +597,73 @@ def test_a_cached_page_shows_the_new_alt_text_once_the_image_is_edited(
     image.save()
 
     assert 'alt="Nowy opis"' in client.get(url).content.decode()
+
+
+# Files go with their image
+
+
+def stored_files(storage_root) -> set[str]:
+    return {
+        str(path.relative_to(storage_root))
+        for path in storage_root.rglob("*")
+        if path.is_file()
+    }
+
+
+def test_a_deleted_image_takes_its_original_and_renditions_with_it(
+    admin_client, settings, django_capture_on_commit_callbacks
+):
+    image = make_image(title="Zdjęcie do usunięcia")
+    picture(image, "picture")  # its renditions made, as a page view makes them
+    root = Path(settings.MEDIA_ROOT)
+    own = {name for name in stored_files(root) if Path(image.file.name).stem in name}
+    assert image.file.name in own and len(own) > 2
+
+    url = reverse("admin:cms_image_delete", args=[image.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url, {"post": "yes"})
+
+    assert not Image.objects.filter(pk=image.pk).exists()
+    assert own.isdisjoint(stored_files(root))
+
+
+def test_a_replaced_file_takes_the_old_original_and_renditions_with_it(
+    admin_client, settings, django_capture_on_commit_callbacks
+):
+    image = make_image(title="Zdjęcie do wymiany")
+    picture(image, "logo")
+    root = Path(settings.MEDIA_ROOT)
+    old = {name for name in stored_files(root) if Path(image.file.name).stem in name}
+    url = reverse("admin:cms_image_change", args=[image.pk])
+    values = {
+        "title": image.title,
+        "alt_text_pl": image.alt_text_pl,
+        "alt_text_en": image.alt_text_en,
+        "credit": "",
+        "file": upload(image_bytes((640, 480), color=(9, 9, 9))),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, values)
+
+    assert response.status_code == HTTPStatus.FOUND
+    image.refresh_from_db()
+    assert old.isdisjoint(stored_files(root))
+    assert image.file.name in stored_files(root)
+
+
+def test_a_phones_photo_with_extra_frames_is_kept_as_a_jpeg():
+    """Phones save JPEGs with a depth or gain map as a second frame (MPO)."""
+    buffer = BytesIO()
+    first = PillowImage.new("RGB", (400, 300), (200, 30, 30))
+    first.save(
+        buffer, "MPO", save_all=True, append_images=[PillowImage.new("RGB", (400, 300))]
+    )
+    assert PillowImage.open(BytesIO(buffer.getvalue())).format == "MPO"
+    checked = checked_image(upload(buffer.getvalue(), "telefon.jpg"))
+    assert checked.name.endswith(".jpg")
+    assert PillowImage.open(checked).format == "JPEG"
+
+
+def test_a_very_large_picture_is_stored_at_most_3000_px_on_its_longer_side():
+    checked = checked_image(upload(image_bytes((4000, 2000), "PNG"), "duze.png"))
+    assert PillowImage.open(checked).size == (3000, 1500)

@@ -16,10 +16,10 @@ from django.utils import translation
 
 from clusters.filters import ClusterFilter
 from clusters.models import Cluster
-from cms.rich_text_admin import PROSEMIRROR_STYLE_HASH
 from cms.history import word_diff
 from cms.revision_diff import compare
 from cms.rich_text import html_from_plain_text, plain_text
+from cms.rich_text_admin import PROSEMIRROR_STYLE_HASH
 from tests.admin_forms import change_url, open_form
 from tests.factories import make_cluster, make_coordinator, make_highland
 
