@@ -109,3 +109,14 @@ def describe(violations: list[dict], where: str) -> str:
 def node_target(node: dict) -> str:
     """The element's CSS selector (frames and shadow roots joined by >>>)."""
     return " >>> ".join(map(str, node["target"]))
+
+
+def fill_formatted_text(page: Page, field_id: str, text: str) -> None:
+    """Types `text` in place of a formatted text's content, in its editor's box
+    (cms/rich_text.py), as a person does: the field itself is hidden."""
+    box = page.locator(
+        f".prose-editor:has(#{field_id}) .ProseMirror[contenteditable=true]"
+    )
+    box.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)

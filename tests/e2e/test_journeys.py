@@ -22,6 +22,7 @@ from tests.e2e.pages import (
     WIDTH_IDS,
     WIDTHS,
     describe,
+    fill_formatted_text,
     public_url,
     wcag_violations,
 )
@@ -119,11 +120,13 @@ def test_editors_changes_in_both_languages_are_a_draft_and_they_cannot_delete(
     expect(editor.locator("a.deletelink")).to_have_count(0)
     for language in LANGUAGES:
         editor.locator(f"li[aria-controls='tab_id_characteristics_{language}']").click()
-        editor.locator(f"#id_characteristics_{language}").fill(texts[language])
+        fill_formatted_text(editor, f"id_characteristics_{language}", texts[language])
     editor.locator("input[name='_continue']").click()
     expect(editor.locator(".messagelist")).to_contain_text("Zapisano szkic")
     expect(editor.locator(".revision-banner")).to_contain_text("Szkic")
-    expect(editor.locator("#id_characteristics_pl")).to_have_value(texts["pl"])
+    expect(editor.locator("#id_characteristics_pl")).to_have_value(
+        f"<p>{texts['pl']}</p>"
+    )
 
     for language in LANGUAGES:
         visitor.goto(cluster_url(cluster, language))

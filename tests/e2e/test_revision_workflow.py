@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from clusters.models import Cluster
-from tests.e2e.pages import public_url
+from tests.e2e.pages import fill_formatted_text, public_url
 from tests.e2e.test_journeys import cluster_url, log_in
 
 pytestmark = pytest.mark.browser
@@ -65,7 +65,7 @@ def test_editor_drafts_publisher_reviews_and_publishes_reverts_and_restores(
     editor = new_context().new_page()
     log_in(editor, editable_site.users["editor"])
     editor.goto(change_url)
-    editor.locator("#id_characteristics_pl").fill(NEW_TEXT)
+    fill_formatted_text(editor, "id_characteristics_pl", NEW_TEXT)
     editor.locator(f"#id_snapshots-{latest_snapshot_row(editor)}-members").fill(
         NEW_MEMBERS
     )
@@ -99,7 +99,9 @@ def test_editor_drafts_publisher_reviews_and_publishes_reverts_and_restores(
 
     publisher.goto(change_url)
     expect(publisher.locator(".revision-banner").last).to_contain_text("Szkic")
-    expect(publisher.locator("#id_characteristics_pl")).to_have_value(NEW_TEXT)
+    expect(publisher.locator("#id_characteristics_pl")).to_have_value(
+        f"<p>{NEW_TEXT}</p>"
+    )
     publisher.get_by_role("button", name="Zapisz i opublikuj", exact=True).click()
     expect(publisher.locator(".messagelist .success")).to_be_visible()
     assert visible_to_visitors(visitor, cluster) == everywhere
