@@ -1,11 +1,22 @@
 """The scripts and styles of the staff's translated forms, shared by the content's
 admin and the libraries' (an external file each: the CSP allows no inline code)."""
 
+import json
+
 from django.forms import Script
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation import settings as mt_settings
 
 from cms.rich_text_admin import editor_labels
+
+
+def _language_names_json() -> str:
+    return json.dumps({"pl": str(_("in Polish")), "en": str(_("in English"))})
+
+
+# Read when the page is drawn, in the staff's language.
+language_names = lazy(_language_names_json, str)
 
 
 class StaffFormMedia:
@@ -20,7 +31,10 @@ class StaffFormMedia:
         mt_settings.JQUERY_UI_URL,
         Script(
             "admin-extra/a11y.js",
-            **{"data-language-switch-label": _("Language of all fields")},
+            **{
+                "data-language-switch-label": _("Language of all fields"),
+                "data-language-names": language_names(),
+            },
         ),
         # Asks before leaving a change form with changes not saved.
         "admin-extra/unsaved-changes.js",

@@ -7,6 +7,8 @@
 (function () {
   var $ = window.django && window.django.jQuery;
   var switchLabel = document.currentScript.dataset.languageSwitchLabel;
+  // {"pl": "po polsku", "en": "po angielsku"}, in the admin's language.
+  var languageNames = JSON.parse(document.currentScript.dataset.languageNames || "{}");
 
   // jQuery UI makes each tab's <li> the focusable tab, and leaves the link inside it
   // focusable too: an interactive control nested in another. Its link is taken out
@@ -64,10 +66,38 @@
     }
   }
 
+  // A translated field's box in each language, named with its language: the tabs
+  // show it, but django-modeltranslation takes it out of the label, so both boxes
+  // were "Nazwa" to a screen reader. A formatted text's editor box too.
+  function nameLanguageVersions() {
+    document.querySelectorAll("input.mt, textarea.mt, select.mt").forEach(function (field) {
+      var code = (/(?:^|\s)mt-field-\S+-([a-z]{2})(?:\s|$)/.exec(field.className) || [])[1];
+      var language = code && languageNames[code];
+      if (!language) {
+        return;
+      }
+      if (!field.dataset.fieldName) {
+        field.dataset.fieldName = fieldName(field).replace(/\s*\[[a-z-]+\]$/, "");
+      }
+      if (!field.dataset.fieldName) {
+        return;
+      }
+      var name = field.dataset.fieldName + " (" + language + ")";
+      var editor = field.closest(".prose-editor");
+      var box = editor && editor.querySelector('[contenteditable="true"]');
+      [field, box].forEach(function (element) {
+        if (element && element.getAttribute("aria-label") !== name) {
+          element.setAttribute("aria-label", name);
+        }
+      });
+    });
+  }
+
   function nameAll() {
     nameAutocompletes();
     nameTabs();
     nameLanguageSwitch();
+    nameLanguageVersions();
   }
 
   document.addEventListener("DOMContentLoaded", function () {

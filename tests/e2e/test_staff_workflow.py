@@ -212,3 +212,34 @@ def test_dashboard_recent_changes_keep_words_whole(
     assert ["editor", 1] in laid_out
     for text, lines in laid_out:
         assert lines == 1, f"{text!r} is broken over {lines} lines at {width}"
+
+
+def test_each_language_box_of_a_field_is_named_with_its_language(
+    context, page, sign_in
+):
+    sign_in(context, "editor")
+    cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
+    page.goto(reverse("admin:clusters_cluster_change", args=[cluster.pk]))
+    for name in ["Nazwa", "Charakterystyka"]:
+        for language in ["po polsku", "po angielsku"]:
+            # The other language's box is in a hidden tab until chosen.
+            boxes = page.get_by_role(
+                "textbox", name=f"{name} ({language})", exact=True, include_hidden=True
+            )
+            expect(boxes.first).to_be_attached()
+    # A formatted text: its editor's box, the one people type in, is named too.
+    editor_box = page.locator("#id_characteristics_pl_editor")
+    expect(editor_box).to_have_attribute("aria-label", "Charakterystyka (po polsku)")
+
+
+def test_an_autocomplete_box_shows_the_focus(context, page, sign_in):
+    sign_in(context, "editor")
+    cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
+    page.goto(reverse("admin:clusters_cluster_change", args=[cluster.pk]))
+    box = page.locator("#id_highlands + .select2")
+    box.locator(".select2-search__field").focus()  # as Tab reaches it
+    selection = box.locator(".select2-selection")
+    outline = selection.evaluate(
+        "(el) => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]"
+    )
+    assert outline[0] != "none" and outline[1] != "0px", outline
