@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cms.admin_assets import StaffFormMedia
 from cms.content_apps import content_app_labels
 from cms.deletion_summary import DeletionSummaryMixin
 
@@ -69,11 +70,13 @@ class TranslatedPermissionsMixin:
 
 
 class StaffGroupAdmin(DeletionSummaryMixin, TranslatedPermissionsMixin, GroupAdmin):
-    pass
+    Media = StaffFormMedia
 
 
 class StaffUserAdmin(DeletionSummaryMixin, TranslatedPermissionsMixin, UserAdmin):
-    pass
+    # Kept by the sign-in itself, not typed by staff.
+    readonly_fields = ["last_login", "date_joined"]
+    Media = StaffFormMedia
 
 
 admin.site.unregister(Group)

@@ -20,8 +20,6 @@ language_names = lazy(_language_names_json, str)
 
 
 class StaffFormMedia:
-    # Underlined breadcrumb links: the admin tells them from text by colour alone.
-    css = {"all": ["admin-extra/a11y.css"]}
     js = [
         # Opens a form at a field in a language, from the "Translations" page.
         "admin-extra/translation-links.js",

@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.urls import reverse
 from modeltranslation.admin import TranslationTabularInline
 
-from cms.admin import MissingTranslationFilter, RevisionedAdmin
+from cms.admin import (
+    LabelledTabularInlineMixin,
+    MissingTranslationFilter,
+    RevisionedAdmin,
+)
 from cms.library_admin import image_preview
 from cms.preview import PagePreviewAdminMixin
 from contacts.models import AccessibilityStatement, Team, TeamMember, Unit
@@ -23,7 +27,7 @@ class UnitAdmin(ContactPageAdmin):
 
 # Team members are edited in their team's form only: a change to one is part of the
 # team's draft, published with it.
-class TeamMemberInline(TranslationTabularInline):
+class TeamMemberInline(LabelledTabularInlineMixin, TranslationTabularInline):
     model = TeamMember
     extra = 0
     autocomplete_fields = ["photo"]

@@ -93,7 +93,16 @@
     });
   }
 
+  // The "filter" icons of Django's two-list pickers (permissions, groups) carry a
+  // name, which a bare <span> may not: they are images.
+  function roleFilterIcons() {
+    document.querySelectorAll(".help-tooltip[aria-label]:not([role])").forEach(function (icon) {
+      icon.setAttribute("role", "img");
+    });
+  }
+
   function nameAll() {
+    roleFilterIcons();
     nameAutocompletes();
     nameTabs();
     nameLanguageSwitch();

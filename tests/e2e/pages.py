@@ -3,11 +3,13 @@
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page
 
-from clusters.models import Cluster
+from clusters.models import Cluster, Report
+from contacts.models import Team
 from ecosystems.models import Highland
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -83,6 +85,64 @@ def admin_url(name: str) -> str:
     if name == "cluster-form":
         cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
         return reverse("admin:clusters_cluster_change", args=[cluster.pk])
+    return staff_page_url(name)
+
+
+# The rest of what staff reach, checked in Polish, their language.
+STAFF_PAGES = [
+    "dashboard",
+    "history",
+    "revisions",
+    "figures-import",
+    "cluster-export",
+    "quality",
+    "translations",
+    "highland-form",
+    "team-form",
+    "report-form",
+    "image-form",
+    "document-form",
+    "user-form",
+    "group-form",
+    "password-change",
+]
+
+
+def staff_page_url(name: str) -> str:
+    cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
+    record = {
+        "history": ("admin:clusters_cluster_history", [cluster.pk]),
+        "revisions": ("admin:clusters_cluster_revisions", [cluster.pk]),
+        "highland-form": (
+            "admin:ecosystems_highland_change",
+            [Highland.objects.get(key=SHOWCASE_HIGHLAND).pk],
+        ),
+        "team-form": ("admin:contacts_team_change", [Team.objects.first().pk]),
+        "report-form": ("admin:clusters_report_change", [Report.objects.first().pk]),
+        "user-form": (
+            "admin:auth_user_change",
+            [User.objects.get(username="editor").pk],
+        ),
+        "group-form": (
+            "admin:auth_group_change",
+            [Group.objects.get(name="editors").pk],
+        ),
+    }
+    if name in record:
+        view, args = record[name]
+        return reverse(view, args=args)
+    views = {
+        "dashboard": "admin:index",
+        "figures-import": "admin:clusters_membershipsnapshot_import",
+        "cluster-export": "admin:clusters_cluster_export",
+        "quality": "admin:clusters_quality",
+        "translations": "admin:clusters_translations",
+        "image-form": "admin:cms_image_add",
+        "document-form": "admin:cms_document_add",
+        "password-change": "admin:password_change",
+    }
+    if name in views:
+        return reverse(views[name])
     raise ValueError(f"Unknown admin page {name!r}.")
 
 

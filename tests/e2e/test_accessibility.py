@@ -20,6 +20,7 @@ from tests.e2e.pages import (
     SCREENSHOTS,
     SHOWCASE_CLUSTER,
     SHOWCASE_HIGHLAND,
+    STAFF_PAGES,
     WIDTH_IDS,
     WIDTHS,
     admin_url,
@@ -68,6 +69,21 @@ def test_admin_page_has_no_wcag_violations(new_context, sign_in, language, name,
     SCREENSHOTS.mkdir(exist_ok=True)
     # The first screenful only: the whole cluster form takes seconds to capture.
     page.screenshot(path=SCREENSHOTS / f"admin-{language}-{name}-{WIDTHS[width]}.png")
+    violations = wcag_violations(page)
+    assert not violations, describe(violations, f"{url} at {WIDTHS[width]} px")
+
+
+@pytest.mark.parametrize("width", WIDTHS, ids=WIDTH_IDS)
+@pytest.mark.parametrize("name", STAFF_PAGES)
+def test_every_staff_page_has_no_wcag_violations_in_polish(
+    new_context, sign_in, name, width
+):
+    context = new_context(language="pl", width=width)
+    sign_in(context, "admin")
+    page = context.new_page()
+    url = admin_url(name)
+    response = page.goto(url)
+    assert response.status == 200, url
     violations = wcag_violations(page)
     assert not violations, describe(violations, f"{url} at {WIDTHS[width]} px")
 
