@@ -1,6 +1,7 @@
 """Real files of each kind, made in memory, for the documents and media tests."""
 
 import io
+import time
 import zipfile
 
 from PIL import Image
@@ -12,10 +13,16 @@ OOXML_PARTS = {
 }
 
 
+# Pillow dates a PDF when it writes it: a fixed date makes every copy the same bytes.
+PDF_DATE = time.gmtime(1_704_067_200)  # 2024-01-01
+
+
 def pdf(padding: int = 0) -> bytes:
     """A one-page PDF as Pillow writes it; `padding` bytes of comment make it larger."""
     out = io.BytesIO()
-    Image.new("RGB", (20, 20), "navy").save(out, "PDF")
+    Image.new("RGB", (20, 20), "navy").save(
+        out, "PDF", creationDate=PDF_DATE, modDate=PDF_DATE
+    )
     return out.getvalue() + (b"%" + b"x" * (padding - 2) + b"\n" if padding else b"")
 
 
