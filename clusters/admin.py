@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
@@ -19,6 +21,7 @@ from clusters.models import (
     Report,
     SearchSynonym,
 )
+from cms import bulk_actions
 from cms.admin import (
     ContentAdmin,
     LabelledTabularInlineMixin,
@@ -74,6 +77,7 @@ class ClusterAdmin(ClusterExportMixin, PublishableAdmin):
     autocomplete_fields = ["coordinators", "highlands", "parent", "logo"]
     readonly_fields = ["logo_preview"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = [*PublishableAdmin.actions, "mark_verified_today"]
     inlines = [
         MembershipSnapshotInline,
         ClusterItemInline,
@@ -131,6 +135,36 @@ class ClusterAdmin(ClusterExportMixin, PublishableAdmin):
         return queryset, False
 
     logo_preview = image_preview("logo")
+
+    @admin.action(
+        description=_("Mark the selected clusters as verified today"),
+        permissions=["change"],
+    )
+    def mark_verified_today(self, request, queryset):
+        count = bulk_actions.change_in_bulk(
+            self,
+            request,
+            queryset,
+            gettext("Marked as verified from the list"),
+            verified_on=timezone.localdate(),
+        )
+        bulk_actions.report(
+            self,
+            request,
+            count,
+            ngettext(
+                "Marked %(count)s cluster as verified today.",
+                "Marked %(count)s clusters as verified today.",
+                count,
+            ),
+            ngettext(
+                "Marked %(count)s cluster as verified today in its draft: visitors "
+                "see the date once a publisher publishes it.",
+                "Marked %(count)s clusters as verified today in their drafts: "
+                "visitors see the date once a publisher publishes them.",
+                count,
+            ),
+        )
 
     @admin.display(description=_("Highlands"))
     def highland_names(self, obj):

@@ -28,7 +28,7 @@ from django.template.loader import select_template
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import capfirst, slugify
+from django.utils.text import Truncator, capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from import_export.admin import ExportMixin, ImportMixin
@@ -278,10 +278,13 @@ class YearlyFiguresAdmin(ImportMixin, admin.ModelAdmin):
     def process_dataset(self, dataset, form, request, **kwargs):
         # One revision per cluster touched: published when a publisher imports,
         # else drafts that a publisher publishes from the cluster list.
+        comment = import_comment(form.cleaned_data.get("original_file_name"))
         with review.bulk_change(
-            Cluster, request.user, publishing=self.publishes(request)
+            Cluster, request.user, publishing=self.publishes(request), comment=comment
         ) as touched:
-            result = super().process_dataset(dataset, form, request, **kwargs)
+            result = super().process_dataset(
+                dataset, form, request, change_reason=comment, **kwargs
+            )
             if not (result.has_errors() or result.has_validation_errors()):
                 saved = [row.object_id for row in result.rows if row.object_id]
                 touched.update(
@@ -324,6 +327,16 @@ class YearlyFiguresAdmin(ImportMixin, admin.ModelAdmin):
     def back_to_import(self, request, message: str) -> HttpResponseRedirect:
         messages.error(request, message)
         return HttpResponseRedirect(reverse("admin:clusters_membershipsnapshot_import"))
+
+
+def import_comment(file_name: str | None) -> str:
+    """Why the import's revisions and history rows were saved: the dashboard lists
+    the rows with one reason as one change. At most 100 characters, as simple-history
+    keeps."""
+    name = Truncator(os.path.basename(file_name or "")).chars(60)
+    if not name:
+        return _("Yearly figures import")
+    return _("Yearly figures import from %(file)s") % {"file": name}
 
 
 def template_year(value: str | None) -> int:

@@ -437,6 +437,11 @@ class YearlyFiguresResource(SheetNamed, resources.ModelResource):
         touched = {cluster for cluster, _year in self.seen}
         Cluster.objects.filter(pk__in=touched).refresh_current_figures()
 
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        # The history rows of one import share its reason (cms/staff_pages.py).
+        instance._change_reason = kwargs.get("change_reason")
+
     def import_row(self, row, instance_loader, **kwargs):
         # Blank lines add nothing, nor do the template's rows left without figures: an
         # empty snapshot would hide the cluster's last reported figures.

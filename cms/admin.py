@@ -18,6 +18,7 @@ from cms import (
     translation_status,
 )
 from cms.admin_assets import StaffFormMedia
+from cms.bulk_actions import PublicationActionsMixin
 from cms.deletion_summary import DeletionSummaryMixin
 from cms.history import WordDiffContextHelper
 from cms.local_time import LocalSplitDateTimeField
@@ -202,10 +203,13 @@ class RevisionedAdmin(
     whoever opens a record sees who else has it open (cms/presence.py)."""
 
 
-class PublishableAdmin(PreviewAdminMixin, RevisionedAdmin):
+class PublishableAdmin(PublicationActionsMixin, PreviewAdminMixin, RevisionedAdmin):
     """Only users with the model's publish permission may publish, unpublish or
-    schedule: the fields are read-only for everyone else, and their saves (drafts)
-    keep the state stored; a revert keeps it too (cms/revision_views.py)."""
+    schedule, in the form or for the records selected in the list: the fields are
+    read-only for everyone else, and their saves (drafts) keep the state stored; a
+    revert keeps it too (cms/revision_views.py)."""
+
+    actions = ["publish_drafts", "publish_selected", "unpublish_selected"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

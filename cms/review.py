@@ -229,12 +229,14 @@ class ScheduledPublishingMiddleware:
 
 
 @contextmanager
-def bulk_change(model, user, *, publishing: bool):
+def bulk_change(model, user, *, publishing: bool, comment: str = ""):
     """A change of many records outside their forms, such as an import: one revision
-    per record it touches. A publisher's change is live, each revision published;
-    anyone else's is made on top of the records' drafts inside `revisions.sandbox`
-    and kept as new drafts, the tables visitors read left as they were. The caller
-    adds the primary keys of the records it touched to the set yielded."""
+    per record it touches, each with `comment` (the dashboard lists revisions saved
+    together with one comment as one change). A publisher's change is live, each
+    revision published; anyone else's is made on top of the records' drafts inside
+    `revisions.sandbox` and kept as new drafts, the tables visitors read left as they
+    were. The caller adds the primary keys of the records it touched to the set
+    yielded."""
     revisions.ensure_live_revisions(model)
     touched = set()
     drafts = {
@@ -248,7 +250,9 @@ def bulk_change(model, user, *, publishing: bool):
             yield touched
             for obj in model._base_manager.filter(pk__in=touched):
                 before = revisions.live_of(model, obj.pk)
-                published = revisions.record_revision(obj, user, published=True)
+                published = revisions.record_revision(
+                    obj, user, published=True, comment=comment
+                )
                 draft = drafts.get(str(obj.pk))
                 if published is not None and draft is not None:
                     # A record never published has no live rows to tell apart.
@@ -266,15 +270,19 @@ def bulk_change(model, user, *, publishing: bool):
     for obj, content in changed:
         if revisions.differs_from_latest(obj, content):
             content = revisions.moved_past_latest(obj, content)
-            revisions.create(obj, content, user, published=False)
+            revisions.create(obj, content, user, published=False, comment=comment)
 
 
 def _carry_forward(obj, draft: Revision, before: dict, after: dict) -> None:
-    """The record's draft again on top of a live change, with the rows the change
-    added (an import's new figures): else the change's revision would supersede the
-    draft, and publishing the draft would then drop those rows. Its review state
-    goes with it."""
+    """The record's draft again on top of a live change, with the fields the change
+    set (a record unpublished from the list) and the rows it added (an import's new
+    figures): else the change's revision would supersede the draft, and publishing
+    the draft would then undo the change. Its review state goes with it."""
     content = copy.deepcopy(draft.content)
+    if "fields" in before:  # else never published: nothing to tell apart
+        for name, value in after["fields"].items():
+            if name != revisions.VERSION and before["fields"].get(name) != value:
+                content["fields"][name] = value
     for name, rows in after["children"].items():
         known = {row["pk"] for row in before["children"].get(name, [])}
         known |= {row["pk"] for row in content["children"].get(name, [])}

@@ -5,7 +5,9 @@ Admin views (`admin_site.admin_view`): signed-in staff only, never cached. The s
 AdminSite is kept; a content app's ModelAdmin hangs the pages off its URLs.
 """
 
+import heapq
 from dataclasses import dataclass, field
+from itertools import groupby, islice
 from urllib.parse import urlencode
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -187,11 +189,27 @@ def history_models() -> list[type[Model]]:
     return models
 
 
-def describe(record, registry) -> dict:
-    """Who changed what, when, with a link to the record's history or its parent."""
+def describe(run, registry) -> dict:
+    """Who changed what, when, with a link to the record's history or its parent;
+    a bulk change's rows with a link to their list."""
+    record = run[0]
     model = record.instance_type
     kinds = {"+": _("added"), "~": _("changed"), "-": _("deleted")}
     object_id = getattr(record, model._meta.pk.attname)
+    user = record.history_user
+    change = {
+        "when": record.history_date,
+        "who": (user.get_full_name() or user.get_username()) if user else "",
+        "kind": kinds.get(record.history_type, record.history_type),
+        "model": model._meta.verbose_name,
+    }
+    if len(run) > 1:
+        ids = {str(getattr(row, model._meta.pk.attname)) for row in run}
+        return change | {
+            "kind": record.history_change_reason,
+            "count": len(ids),
+            "url": list_of(model, ids, registry),
+        }
     try:
         name = str(record.instance)
     except ObjectDoesNotExist:  # a related row named in __str__ is gone
@@ -205,30 +223,52 @@ def describe(record, registry) -> dict:
             url = admin_url(parent.related_model, "history", parent_pk)
         except NoReverseMatch:
             url = ""
-    user = record.history_user
-    return {
-        "when": record.history_date,
-        "who": (user.get_full_name() or user.get_username()) if user else "",
-        "kind": kinds.get(record.history_type, record.history_type),
-        "model": model._meta.verbose_name,
-        "name": name,
-        "url": url,
-    }
+    return change | {"name": name, "url": url}
+
+
+def list_of(model, ids: list[str], registry) -> str:
+    """The admin list of `model` showing exactly the records `ids`, or ""."""
+    if model not in registry:
+        return ""
+    lookup = f"{model._meta.pk.name}__in"
+    # Shortest first: whole-number ids in numeric order.
+    listed = ",".join(sorted(set(ids), key=lambda pk: (len(pk), pk)))
+    return f"{admin_url(model, 'changelist')}?{urlencode({lookup: listed})}"
+
+
+def together(records, key):
+    """`records` (newest first) in runs that belong together: adjacent ones with the
+    same `key`, a record whose key is empty alone. A bulk change (an import) saves
+    many rows with one comment; the dashboard lists it once."""
+    for _key, run in groupby(records, key=lambda record: key(record) or record):
+        yield list(run)
+
+
+def batch_key(record):
+    """A history record's bulk change: its model, author and reason, if it has one."""
+    reason = record.history_change_reason
+    return reason and (record.instance_type, record.history_user_id, reason)
 
 
 def recent_changes(registry, limit: int = RECENT_CHANGES) -> list[dict]:
-    """The latest changes across the content's history tables: a query a model."""
-    records = []
-    for model in history_models():
-        history = get_history_manager_for_model(model)
-        records += history.select_related("history_user").order_by("-history_date")[
-            :limit
-        ]
-    records.sort(key=lambda record: record.history_date, reverse=True)
-    return [describe(record, registry) for record in records[:limit]]
+    """The latest changes across the content's history tables, a bulk change once:
+    a query a model, read until `limit` changes are found."""
+    streams = [
+        get_history_manager_for_model(model)
+        .select_related("history_user")
+        .order_by("-history_date")
+        .iterator(chunk_size=100)
+        for model in history_models()
+    ]
+    records = heapq.merge(
+        *streams, key=lambda record: record.history_date, reverse=True
+    )
+    return [
+        describe(run, registry) for run in islice(together(records, batch_key), limit)
+    ]
 
 
-def waiting(now, user) -> dict[str, list]:
+def waiting(now, user, registry) -> dict[str, list]:
     """Drafts, newest edit first, and records scheduled to appear, soonest first."""
     drafts, scheduled = [], []
     for model in publishable_models():
@@ -254,37 +294,55 @@ def waiting(now, user) -> dict[str, list]:
     return {
         "drafts": [row(record) for record in drafts[:WAITING_LISTED]],
         "scheduled": [row(record) for record in scheduled[:WAITING_LISTED]],
-        "changes": unpublished_changes(user),
+        "changes": unpublished_changes(user, registry),
     }
 
 
-def unpublished_changes(user) -> list[dict]:
+def draft_batch_key(draft):
+    """A draft's bulk change: its model, author and comment, if it has one."""
+    return draft.comment and (draft.content_type_id, draft.created_by_id, draft.comment)
+
+
+def unpublished_changes(user, registry) -> list[dict]:
     """Each record's draft that is not published yet, newest first, of the models
-    `user` may view: one query."""
+    `user` may view, the drafts of a bulk change (an import) as one: one query."""
     drafts = (
         Revision.objects.drafts()
         .current()
         .select_related("content_type", "created_by")
         .order_by("-created_at")
+        .iterator()
     )
-    rows = []
-    for draft in drafts.iterator():
-        if len(rows) == WAITING_LISTED:
-            break
-        model = draft.content_type.model_class()
-        if not user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
-            continue
-        rows.append(
-            {
-                "name": draft.object_repr,
-                "model": model._meta.verbose_name,
-                "url": admin_url(model, "change", draft.object_id),
-                "preview_url": admin_url(
-                    model, "preview", draft.object_id, LANGUAGE_CODES[0]
-                ),
-                "saved_at": draft.created_at,
-                "saved_by": user_name(draft.created_by),
-                "submitted": draft.submitted_at is not None,
-            }
+    visible = (
+        draft
+        for draft in drafts
+        if user.has_perm(
+            f"{draft.content_type.app_label}.view_{draft.content_type.model}"
         )
-    return rows
+    )
+    return [
+        waiting_change(run, registry)
+        for run in islice(together(visible, draft_batch_key), WAITING_LISTED)
+    ]
+
+
+def waiting_change(run, registry) -> dict:
+    draft = run[0]
+    model = draft.content_type.model_class()
+    change = {
+        "model": model._meta.verbose_name,
+        "saved_at": draft.created_at,
+        "saved_by": user_name(draft.created_by),
+        "submitted": any(row.submitted_at is not None for row in run),
+    }
+    if len(run) > 1:
+        return change | {
+            "name": draft.comment,
+            "count": len(run),
+            "url": list_of(model, [row.object_id for row in run], registry),
+        }
+    return change | {
+        "name": draft.object_repr,
+        "url": admin_url(model, "change", draft.object_id),
+        "preview_url": admin_url(model, "preview", draft.object_id, LANGUAGE_CODES[0]),
+    }

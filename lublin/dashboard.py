@@ -28,7 +28,7 @@ def dashboard(request, admin_site) -> dict:
         "pages": publication_counts(Page, now),
         "team_members": TeamMember.objects.count(),
         "recent": recent_changes(admin_site._registry),
-        "waiting": waiting(now, request.user),
+        "waiting": waiting(now, request.user, admin_site._registry),
         "review": waiting_for_review(request, admin_site._registry),
         "stale_count": stale.count(),
         "stale": [
