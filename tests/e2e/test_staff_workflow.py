@@ -243,3 +243,20 @@ def test_an_autocomplete_box_shows_the_focus(context, page, sign_in):
         "(el) => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]"
     )
     assert outline[0] != "none" and outline[1] != "0px", outline
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_the_content_to_edit_is_at_the_top_of_the_admin_index(
+    editable_site, new_context, sign_in, width
+):
+    context = new_context(width=width)
+    sign_in(context, "editor")
+    page = context.new_page()
+    page.goto(reverse("admin:index"))
+    clusters = page.locator(".app-clusters").bounding_box()
+    figures = page.locator(".clusters-dashboard").bounding_box()
+    # Within the first screen, before the dashboard on a phone, beside it on a desktop.
+    assert clusters["y"] < 300
+    if width == "desktop":
+        assert clusters["x"] + clusters["width"] <= figures["x"]
+        assert abs(clusters["y"] - figures["y"]) < 10
