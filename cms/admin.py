@@ -170,7 +170,7 @@ class LabelledTabularInlineMixin:
                 "aria-label", capfirst(db_field.verbose_name)
             )
             if isinstance(db_field, models.TextField):
-                formfield.widget.attrs.update(rows=2, cols=60)
+                formfield.widget.attrs.update(rows=2, cols=30)
         return formfield
 
 

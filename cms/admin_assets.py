@@ -20,6 +20,8 @@ language_names = lazy(_language_names_json, str)
 
 
 class StaffFormMedia:
+    # Tabular inline rows as wide as the form.
+    css = {"all": ["admin-extra/staff-forms.css"]}
     js = [
         # Opens a form at a field in a language, from the "Translations" page.
         "admin-extra/translation-links.js",

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from clusters.models import Cluster
 from cms.models import Revision
+from contacts.models import Team
 from tests.e2e.pages import SHOWCASE_CLUSTER, describe, wcag_violations
 
 pytestmark = pytest.mark.browser
@@ -260,3 +261,22 @@ def test_the_content_to_edit_is_at_the_top_of_the_admin_index(
     if width == "desktop":
         assert clusters["x"] + clusters["width"] <= figures["x"]
         assert abs(clusters["y"] - figures["y"]) < 10
+
+
+def test_inline_rows_fit_a_1280_px_screen_with_their_delete_box(
+    editable_site, context, page, sign_in
+):
+    sign_in(context, "publisher")
+    cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
+    team = Team.objects.first()
+    for url in (
+        reverse("admin:clusters_cluster_change", args=[cluster.pk]),
+        reverse("admin:contacts_team_change", args=[team.pk]),
+    ):
+        page.goto(url)
+        boxes = page.locator(".inline-group .tabular td.delete input")
+        assert boxes.count() > 0, url
+        width = page.viewport_size["width"]
+        for box in boxes.all():
+            right = box.bounding_box()["x"] + box.bounding_box()["width"]
+            assert right <= width, f"a delete box at {right} px on {url}"
