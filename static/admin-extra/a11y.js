@@ -37,9 +37,30 @@
       if (!name || !container || !container.classList.contains("select2")) {
         return;
       }
-      // The single choice box is named by its text, empty when nothing is chosen.
+      // A single choice box: select2 names it by the text box inside it, whose name,
+      // as part of another's, is its text (empty when nothing is chosen; "×" before the
+      // choice). A hidden name of its own says the field, then the choice (select2
+      // keeps the choice in the text box's title).
       container.querySelectorAll(".select2-selection__rendered[role=textbox]").forEach(function (rendered) {
         rendered.setAttribute("aria-label", name);
+        var combobox = rendered.closest("[role=combobox]");
+        if (!combobox || !rendered.id) {
+          return;
+        }
+        var nameId = rendered.id + "-name";
+        var accessibleName = container.querySelector("#" + CSS.escape(nameId));
+        if (!accessibleName) {
+          accessibleName = document.createElement("span");
+          accessibleName.id = nameId;
+          accessibleName.hidden = true;
+          container.appendChild(accessibleName);
+          combobox.setAttribute("aria-labelledby", nameId);
+        }
+        var choice = rendered.getAttribute("title");
+        var text = choice ? name + " " + choice : name;
+        if (accessibleName.textContent !== text) {
+          accessibleName.textContent = text;
+        }
       });
       container.querySelectorAll(".select2-selection--multiple, .select2-search__field").forEach(function (element) {
         element.setAttribute("aria-label", name);

@@ -12,6 +12,7 @@ from clusters.models import Cluster
 from cms.models import Revision
 from contacts.models import Team
 from tests.e2e.pages import SHOWCASE_CLUSTER, describe, wcag_violations
+from tests.factories import make_image
 
 pytestmark = pytest.mark.browser
 
@@ -280,3 +281,21 @@ def test_inline_rows_fit_a_1280_px_screen_with_their_delete_box(
         for box in boxes.all():
             right = box.bounding_box()["x"] + box.bounding_box()["width"]
             assert right <= width, f"a delete box at {right} px on {url}"
+
+
+def test_every_autocomplete_box_of_the_cluster_form_is_named_by_its_label(
+    editable_site, context, page, sign_in
+):
+    sign_in(context, "editor")
+    cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
+    Cluster.objects.filter(pk=cluster.pk).update(logo=make_image(title="Znak klastra"))
+    page.goto(reverse("admin:clusters_cluster_change", args=[cluster.pk]))
+    # A single choice (the parent cluster, none chosen; the logo) is a combobox; a
+    # multiple choice (coordinators, Highlands) types into a search box.
+    parent = page.get_by_role("combobox", name="Klaster nadrzędny", exact=True)
+    expect(parent).to_be_attached()
+    # Once a choice is made, the box says the field, then the choice.
+    logo = page.get_by_role("combobox", name="Logo Znak klastra", exact=True)
+    expect(logo).to_be_attached()
+    for name in ["Koordynatorzy", "Wyżyny"]:
+        expect(page.get_by_role("searchbox", name=name, exact=True)).to_be_attached()
