@@ -23,6 +23,7 @@ from cms.admin import (
     ContentAdmin,
     LabelledTabularInlineMixin,
     MissingTranslationFilter,
+    OrderedInlineFormSet,
     PublishableAdmin,
 )
 from cms.library_admin import image_preview
@@ -37,11 +38,13 @@ class MembershipSnapshotInline(LabelledTabularInlineMixin, TranslationTabularInl
 
 class ClusterItemInline(LabelledTabularInlineMixin, TranslationTabularInline):
     model = ClusterItem
+    formset = OrderedInlineFormSet
     extra = 0
 
 
 class ProjectInline(TranslationStackedInline):
     model = Project
+    formset = OrderedInlineFormSet
     extra = 0
 
 

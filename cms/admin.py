@@ -24,6 +24,7 @@ from cms.local_time import LocalSplitDateTimeField
 from cms.locking import OptimisticLockingMixin
 from cms.presence import PresenceAdminMixin
 from cms.preview import PreviewAdminMixin
+from cms.reordering import ORDER, move_out_of_the_way
 from cms.review import ReviewAdminMixin
 from cms.revision_admin import RevisionAdminMixin
 from cms.revision_views import RevisionHistoryAdminMixin
@@ -153,6 +154,21 @@ class LabelledInlineFormSet(BaseInlineFormSet):
         if DELETION_FIELD_NAME in form.fields:
             field = form.fields[DELETION_FIELD_NAME]
             field.widget.attrs.setdefault("aria-label", field.label)
+
+
+class OrderedInlineFormSet(LabelledInlineFormSet):
+    """For rows with an order number: rows that trade places are saved."""
+
+    def save_existing_objects(self, commit=True):
+        reordered = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk is not None and ORDER in form.changed_data
+        ]
+        if commit and reordered:
+            # Written one by one next (cms/reordering.py).
+            move_out_of_the_way(self.model._base_manager.filter(pk__in=reordered))
+        return super().save_existing_objects(commit)
 
 
 class LabelledTabularInlineMixin:

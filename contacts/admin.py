@@ -5,6 +5,7 @@ from modeltranslation.admin import TranslationTabularInline
 from cms.admin import (
     LabelledTabularInlineMixin,
     MissingTranslationFilter,
+    OrderedInlineFormSet,
     RevisionedAdmin,
 )
 from cms.library_admin import image_preview
@@ -29,6 +30,7 @@ class UnitAdmin(ContactPageAdmin):
 # team's draft, published with it.
 class TeamMemberInline(LabelledTabularInlineMixin, TranslationTabularInline):
     model = TeamMember
+    formset = OrderedInlineFormSet
     extra = 0
     autocomplete_fields = ["photo"]
     readonly_fields = ["photo_preview"]
