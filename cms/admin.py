@@ -1,5 +1,10 @@
 """Admin behaviour shared by every translated, published content model."""
 
+from adminsortable2.admin import (
+    CustomInlineFormSetMixin,
+    SortableAdminBase,
+    SortableInlineAdminMixin,
+)
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import widgets
@@ -156,8 +161,9 @@ class LabelledInlineFormSet(BaseInlineFormSet):
             field.widget.attrs.setdefault("aria-label", field.label)
 
 
-class OrderedInlineFormSet(LabelledInlineFormSet):
-    """For rows with an order number: rows that trade places are saved."""
+class OrderedInlineFormSet(CustomInlineFormSetMixin, LabelledInlineFormSet):
+    """adminsortable2's formset (the order number hidden, set by dragging; a new row
+    put last) with the labelled delete boxes; rows that trade places are saved."""
 
     def save_existing_objects(self, commit=True):
         reordered = [
@@ -169,6 +175,16 @@ class OrderedInlineFormSet(LabelledInlineFormSet):
             # Written one by one next (cms/reordering.py).
             move_out_of_the_way(self.model._base_manager.filter(pk__in=reordered))
         return super().save_existing_objects(commit)
+
+
+class SortableInlineMixin(SortableInlineAdminMixin):
+    """Rows put in order by dragging them, or with their "move to first/last
+    position" arrows, which the keyboard reaches too (static/admin-extra/a11y.js).
+    adminsortable2 takes the order field from the inline's `ordering`, first; the
+    inline's `template` is one of adminsortable2's (`SortableTabularInline.template`
+    or `SortableStackedInline.template`)."""
+
+    formset = OrderedInlineFormSet
 
 
 class LabelledTabularInlineMixin:
@@ -206,6 +222,7 @@ def keep_publication_state(obj) -> None:
 
 
 class RevisionedAdmin(
+    SortableAdminBase,
     PresenceAdminMixin,
     RevisionHistoryAdminMixin,
     ReviewAdminMixin,
@@ -215,7 +232,8 @@ class RevisionedAdmin(
     """Edits are drafts until someone with the model's publish permission publishes
     them (cms/revision_admin.py), after review if its author asks (cms/review.py);
     old versions are compared and restored as drafts (cms/revision_views.py);
-    whoever opens a record sees who else has it open (cms/presence.py)."""
+    whoever opens a record sees who else has it open (cms/presence.py); the rows
+    of its inlines may be put in order by dragging (SortableInlineMixin)."""
 
 
 class PublishableAdmin(PreviewAdminMixin, RevisionedAdmin):

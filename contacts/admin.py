@@ -1,3 +1,4 @@
+from adminsortable2.admin import SortableTabularInline
 from django.contrib import admin
 from django.urls import reverse
 from modeltranslation.admin import TranslationTabularInline
@@ -5,8 +6,8 @@ from modeltranslation.admin import TranslationTabularInline
 from cms.admin import (
     LabelledTabularInlineMixin,
     MissingTranslationFilter,
-    OrderedInlineFormSet,
     RevisionedAdmin,
+    SortableInlineMixin,
 )
 from cms.library_admin import image_preview
 from cms.preview import PagePreviewAdminMixin
@@ -28,9 +29,12 @@ class UnitAdmin(ContactPageAdmin):
 
 # Team members are edited in their team's form only: a change to one is part of the
 # team's draft, published with it.
-class TeamMemberInline(LabelledTabularInlineMixin, TranslationTabularInline):
+class TeamMemberInline(
+    SortableInlineMixin, LabelledTabularInlineMixin, TranslationTabularInline
+):
     model = TeamMember
-    formset = OrderedInlineFormSet
+    template = SortableTabularInline.template
+    ordering = ["order", "name"]
     extra = 0
     autocomplete_fields = ["photo"]
     readonly_fields = ["photo_preview"]

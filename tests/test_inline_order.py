@@ -1,8 +1,10 @@
-"""Inline rows trading places: two rows that swap their order numbers are saved,
-kept as a draft, published and restored, although a number is unique within its
-record (a cluster's list items of one kind, its projects) and the database checks
-that after every statement, before the second row has moved."""
+"""Inline rows put in order by dragging, or by their arrows (adminsortable2): the
+order number is hidden, the arrows are named in Polish, a new row goes last; and
+two rows that swap their numbers are saved, kept as a draft, published and restored,
+although a number is unique within its record (a cluster's list items of one kind,
+its projects) and the database checks that as each row is written."""
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -11,7 +13,7 @@ from clusters.models import Cluster
 from cms import revisions
 from cms.preview import admin_url
 from tests.admin_forms import change_url, open_form
-from tests.factories import make_cluster, make_item, make_project
+from tests.factories import make_cluster, make_item, make_project, make_team_member
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +51,53 @@ def save(client, obj, edit=lambda data: None) -> None:
     edit(data)
     response = client.post(change_url(obj), data)
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:3000]
+
+
+@pytest.mark.parametrize("kind", ["cluster", "team"])
+def test_rows_are_ordered_by_dragging_or_by_arrows_named_in_polish(
+    client, editor, cluster, kind
+):
+    record = cluster if kind == "cluster" else make_team_member().team
+    client.force_login(editor)
+    page = client.get(change_url(record), headers={"accept-language": "pl"})
+    html = page.content.decode()
+
+    relations = ["items", "projects"] if kind == "cluster" else ["members"]
+    for relation in relations:
+        assert (
+            f'<fieldset class="module sortable" aria-labelledby="{relation}-heading">'
+            in html
+        )
+        assert re.search(rf'<input type="hidden" name="{relation}-0-order"', html)
+    assert 'aria-label="Przenieś na początek"' in html
+    assert 'aria-label="Przenieś na koniec"' in html
+
+
+def test_list_items_are_shown_by_kind(client, editor):
+    cluster = make_cluster()
+    for kind, order in [("goal", 1), ("activity", 2), ("goal", 3), ("activity", 4)]:
+        make_item(cluster, kind=kind, order=order, text_pl=f"{kind} {order}")
+    client.force_login(editor)
+
+    values = open_form(client, cluster)
+
+    shown = [values[f"items-{index}-text_pl"][0] for index in range(4)]
+    assert shown == ["activity 2", "activity 4", "goal 1", "goal 3"]
+
+
+def test_a_new_row_goes_last(client, publisher, cluster):
+    def add_a_goal(data):
+        data["items-TOTAL_FORMS"] = ["3"]
+        data |= {
+            "items-2-kind": ["goal"],
+            "items-2-text_pl": ["Nowy cel"],
+            "items-2-order": [""],  # a new row is not numbered in the browser
+        }
+
+    client.force_login(publisher)
+    save(client, cluster, add_a_goal)
+
+    assert rows_in_order(cluster)[0] == [*IN_ORDER[0], "Nowy cel"]
 
 
 def test_a_publisher_swaps_two_rows(client, publisher, cluster):
