@@ -22,6 +22,7 @@ from tests.e2e.pages import (
     SHOWCASE_CLUSTER,
     WIDTH_IDS,
     WIDTHS,
+    WOULD_WARN,
     describe,
     fill_formatted_text,
     public_url,
@@ -228,6 +229,7 @@ def test_publisher_drags_a_list_item_first(new_context, editable_site):
     page.mouse.up()
 
     expect(rows.first).to_have_id(last.get_attribute("id"))
+    assert page.evaluate(WOULD_WARN)  # a new order not saved yet
     publish_and_see_goals(new_context, page, [goals[-1], *goals[:-1]])
 
 
@@ -245,6 +247,7 @@ def test_publisher_puts_a_list_item_first_with_the_keyboard(new_context, editabl
 
     expect(rows.first).to_have_id(f"items-{index}")
     assert arrow.evaluate(IS_FOCUSED)  # still on the arrow, in the moved row
+    assert page.evaluate(WOULD_WARN)  # a new order not saved yet
     publish_and_see_goals(new_context, page, [goals[-1], *goals[:-1]])
 
 
