@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     # Image renditions (cms/images.py) and the long texts' editor (cms/rich_text.py).
     "imagekit",
     "django_prose_editor",
+    # Inline rows ordered by drag-and-drop or by their arrows (cms/admin.py).
+    "adminsortable2",
     "cms",
     "ecosystems",
     "clusters",
