@@ -7,6 +7,12 @@ app_name = "clusters"
 
 urlpatterns = [
     path(_("clusters/"), views.ClusterListView.as_view(), name="list"),
+    # Before the clusters' own addresses, which would take it for a slug.
+    path(
+        _("clusters/all-in-one-table/"),
+        views.ClusterOverviewView.as_view(),
+        name="overview",
+    ),
     path(_("clusters/<slug:slug>/"), views.ClusterDetailView.as_view(), name="detail"),
     path(_("about-clusters/"), views.AboutClustersView.as_view(), name="about"),
 ]

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView
+from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from clusters.filters import ClusterFilter
@@ -166,6 +166,44 @@ class ClusterListView(FilterView):
                 }
             )
         return links
+
+
+class ClusterOverviewView(TemplateView):
+    """Every published cluster in one table on one page, sorted by a column (the
+    lublin.eu table, with today's figures): the directory's own order and rows."""
+
+    template_name = "clusters/cluster_overview.html"
+    # Addresses with these alone are cached (cms/caching.py).
+    query_parameters = frozenset(["sort"])
+    # The sortable columns: the directory's sort value, ascending first.
+    COLUMNS = {"name": _("Name"), "year": _("Year established"), "size": _("Members")}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = ClusterFilter({"sort": self.request.GET.get("sort") or "name"})
+        filterset.count_facets = False
+        sort = filterset.valid_values().get("sort", "name")
+        keys = list(filterset.qs.values_list("pk", flat=True))
+        context["clusters"] = filterset.rows(keys)
+        context["columns"] = [
+            self.column(name, label, sort) for name, label in self.COLUMNS.items()
+        ]
+        return context
+
+    def column(self, name: str, label, sort: str) -> dict:
+        """A column heading: its link sorts by it, ascending, or descending when it
+        is sorted ascending already; `aria_sort` says how it is sorted now."""
+        ascending, descending = sort == name, sort == f"-{name}"
+        next_sort = f"-{name}" if ascending else name
+        return {
+            "label": label,
+            "href": f"?sort={next_sort}",
+            "aria_sort": "ascending"
+            if ascending
+            else "descending"
+            if descending
+            else "",
+        }
 
 
 def page_links(page, path: str, query: str) -> dict:

@@ -17,6 +17,7 @@ from ecosystems.models import Highland
 STATIC_PAGES = [
     "home",
     "clusters:list",
+    "clusters:overview",
     "ecosystems:list",
     "contacts:team",
     "contacts:accessibility",

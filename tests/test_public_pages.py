@@ -79,6 +79,7 @@ def pages(site) -> list[tuple[str, str]]:
         for name in [
             "home",
             "clusters:list",
+            "clusters:overview",
             "ecosystems:list",
             "contacts:team",
             "contacts:accessibility",
@@ -95,6 +96,11 @@ def pages(site) -> list[tuple[str, str]]:
     [
         ("home", "/pl/", "/en/"),
         ("clusters:list", "/pl/klastry/", "/en/clusters/"),
+        (
+            "clusters:overview",
+            "/pl/klastry/wszystkie-w-tabeli/",
+            "/en/clusters/all-in-one-table/",
+        ),
         ("ecosystems:list", "/pl/wyzyny/", "/en/highlands/"),
         ("contacts:team", "/pl/kontakt/", "/en/contact/"),
         (

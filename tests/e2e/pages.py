@@ -27,6 +27,7 @@ PUBLIC_PAGES = [
     "directory",
     "directory-filtered",
     "directory-empty",
+    "overview",
     "cluster",
     "highland",
     "highlands",
@@ -60,6 +61,8 @@ def public_url(name: str, language: str) -> str:
             return f"{directory}?highland={highland.slug}"
         if name == "directory-empty":
             return f"{directory}?q=zzzzzz"
+        if name == "overview":
+            return reverse("clusters:overview")
         if name == "cluster":
             return Cluster.objects.get(key=SHOWCASE_CLUSTER).get_absolute_url()
         if name == "highland":

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.browser
 PAGE_KINDS = [
     "home",
     "directory",
+    "overview",
     "cluster",
     "highland",
     "about",
