@@ -31,6 +31,7 @@ PAGE_KINDS = [
     "about",
     "team",
     "statement",
+    "open-data",
     "not-found",
 ]
 TEXT_CONTRAST = 4.5
