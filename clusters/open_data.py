@@ -432,8 +432,8 @@ def spreadsheet_text(value):
     return value
 
 
-@require_safe
-def highlands_json(request):
+def highland_records() -> list[dict]:
+    """The published Highlands as the export writes them, ordered by key."""
     highlands = Highland.objects.published().prefetch_related(
         Prefetch(
             "clusters",
@@ -444,7 +444,7 @@ def highlands_json(request):
             queryset=Highland.objects.published().only("pk", "key").order_by("key"),
         ),
     )
-    records = [
+    return [
         record_of(
             HIGHLAND_FIELDS,
             {
@@ -463,6 +463,11 @@ def highlands_json(request):
         )
         for highland in highlands.order_by("key")
     ]
+
+
+@require_safe
+def highlands_json(request):
+    records = highland_records()
     return cors(
         JsonResponse(
             {"count": len(records), "licence": licence(), "highlands": records},

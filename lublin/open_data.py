@@ -31,6 +31,7 @@ from clusters.open_data import (
     cluster_records,
     cors,
     csv_row,
+    highland_records,
     licence,
 )
 from contacts.models import Team
@@ -333,21 +334,23 @@ class OpenDataView(TemplateView):
             list(Highland.objects.published()),
         )
         rows = [csv_row(record) for record in records]
+        samples = {
+            "clusters_json": records,
+            "clusters_csv": rows,
+            "highlands_json": highland_records(),
+        }
         exports = []
         for export in EXPORTS:
-            if export["name"] == "clusters_csv":
-                samples = rows
-            elif export["name"] == "clusters_json":
-                samples = records
-            else:
-                samples = []
             exports.append(
                 {
                     **export,
                     "url": export_url(export["name"]),
                     "path": reverse(f"open_data:{export['name']}"),
                     "fields": [
-                        {"field": field, "example": self.example(field, samples)}
+                        {
+                            "field": field,
+                            "example": self.example(field, samples[export["name"]]),
+                        }
                         for field in export["fields"]
                     ],
                 }

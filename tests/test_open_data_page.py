@@ -119,6 +119,8 @@ def test_open_data_page_examples_are_the_published_values(client, directory, lan
     assert "<code>https://swiatlowody.example.org/</code>" in main
     assert "<code>Fundacja Łączności</code>" in main  # coordinators_pl, from the CSV
     assert "fibre,klaster-" in main  # the CSV row example, from the database
+    # highlands.json's name, a text per language, as the file writes it.
+    assert "<code>{&quot;pl&quot;: &quot;Wyżyna IT&quot;" in main
 
 
 @pytest.mark.parametrize("language", ["pl", "en"])
