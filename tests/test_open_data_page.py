@@ -9,7 +9,9 @@ from http import HTTPStatus
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -315,3 +317,17 @@ def test_dcat_names_the_landing_pages_and_the_update_frequency(client):
     assert pages == {SITE_URL + path for path in PAGES.values()}
     frequency = Namespace(f"{EU}frequency/")
     assert graph.value(dataset, DCTERMS.accrualPeriodicity) == frequency.IRREG
+
+
+@pytest.mark.parametrize("url", [PAGES["pl"], "/api/v1/", "/api/v1/catalog.ttl"])
+def test_open_data_addresses_cost_the_same_queries_at_any_size(client, url):
+    make_team_member()
+
+    def queries(size: int) -> int:
+        for _ in range(size):
+            make_snapshot(make_cluster(highlands=[make_highland()]), year=2024)
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == HTTPStatus.OK
+        return len(context.captured_queries)
+
+    assert queries(2) == queries(40)
