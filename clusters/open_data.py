@@ -2,10 +2,14 @@
 
 docs/open-data.md documents every field and column; docs/open-data.schema.json and
 docs/open-data-highlands.schema.json are the contract the tests hold the exports to.
+The fields below are what the exports write, in their order: the records are built
+from them, and the open data page (lublin/open_data.py) lists them, so the page cannot
+name a field the files lack or miss one they carry.
 """
 
 import csv
 from collections import defaultdict
+from dataclasses import dataclass
 from http import HTTPStatus
 
 from django.conf import settings
@@ -13,6 +17,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from clusters.filters import ClusterFilter
@@ -37,27 +43,133 @@ CSV_BOOLEANS = {True: "true", False: "false"}
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-CSV_COLUMNS = [
-    "key",
-    "slug_pl",
-    "slug_en",
-    "name_pl",
-    "name_en",
-    "year_established",
-    "status",
-    *FIGURES,
-    "as_of",
-    "coordinators_pl",
-    "coordinators_en",
-    "highlands",
-    "parent",
-    "website",
-    "url_pl",
-    "url_en",
-    "updated",
+
+@dataclass(frozen=True)
+class Field:
+    """A field (JSON) or column (CSV) of an export, as the open data page explains it."""
+
+    name: str
+    type: str
+    meaning: str
+    is_nullable: bool = False
+
+
+TEXT = pgettext_lazy("data type", "text")
+NUMBER = pgettext_lazy("data type", "whole number")
+BOOLEAN = pgettext_lazy("data type", "true or false")
+LIST = pgettext_lazy("data type", "list")
+PER_LANGUAGE = pgettext_lazy("data type", "text per language (pl, en)")
+TIME = pgettext_lazy("data type", "date and time (ISO 8601)")
+FIGURE_MEANINGS = {
+    "members": _("current number of members"),
+    "enterprises": _("current number of member enterprises"),
+    "business_environment_institutions": _(
+        "current number of member business environment institutions"
+    ),
+    "universities": _("current number of member universities"),
+}
+STATUS_MEANING = _(
+    "whether the cluster still operates: active, inactive or unconfirmed (no source "
+    "since its latest figures says)"
+)
+UPDATED_MEANING = _(
+    "when an edit by staff was last published; empty for content as loaded from its "
+    "source and not edited since"
+)
+CLUSTER_FIELDS = (
+    Field("key", TEXT, _("stable identifier; use it to join records and follow them")),
+    Field("slug", PER_LANGUAGE, _("the address segment of its page"), True),
+    Field("name", PER_LANGUAGE, _("its name; at least one language is set"), True),
+    Field("year_established", NUMBER, _("year the cluster was established"), True),
+    Field("status", TEXT, STATUS_MEANING),
+    *(Field(figure, NUMBER, FIGURE_MEANINGS[figure], True) for figure in FIGURES),
+    Field("as_of", NUMBER, _("the year of the current figures"), True),
+    Field(
+        "as_of_is_earliest",
+        BOOLEAN,
+        _(
+            "true when the figures' source gives no date and as_of is only the "
+            "earliest year they can be from"
+        ),
+        True,
+    ),
+    Field(
+        "coordinators",
+        LIST,
+        _("who coordinates it: name (per language) and kind (organisation, person)"),
+    ),
+    Field(
+        "highlands",
+        LIST,
+        _("the Lublin Economic Highlands it belongs to: key, slug, name"),
+    ),
+    Field("parent", TEXT, _("the key of the cluster it is a segment of"), True),
+    Field("website", TEXT, _("its own website"), True),
+    Field("url", PER_LANGUAGE, _("addresses of its page on this site")),
+    Field(
+        "history",
+        LIST,
+        _(
+            "every membership snapshot, oldest first: year, year_is_earliest, the "
+            "four figures and their source"
+        ),
+    ),
+    Field("updated", TIME, UPDATED_MEANING, True),
+)
+CSV_FIELDS = (
+    Field("key", TEXT, _("stable identifier; use it to join records and follow them")),
+    Field("slug_pl", TEXT, _("the address segment of its Polish page")),
+    Field("slug_en", TEXT, _("the address segment of its English page"), True),
+    Field("name_pl", TEXT, _("name in Polish"), True),
+    Field("name_en", TEXT, _("name in English"), True),
+    Field("year_established", NUMBER, _("year the cluster was established"), True),
+    Field("status", TEXT, STATUS_MEANING),
+    *(Field(figure, NUMBER, FIGURE_MEANINGS[figure], True) for figure in FIGURES),
+    Field("as_of", NUMBER, _("the year of the current figures"), True),
+    Field(
+        "coordinators_pl", TEXT, _("coordinators' names in Polish, joined with ;"), True
+    ),
+    Field(
+        "coordinators_en",
+        TEXT,
+        _("coordinators' names in English, in the same order"),
+        True,
+    ),
+    Field("highlands", TEXT, _("keys of its Highlands, joined with ;"), True),
+    Field("parent", TEXT, _("the key of the cluster it is a segment of"), True),
+    Field("website", TEXT, _("its own website"), True),
+    Field("url_pl", TEXT, _("address of its Polish page on this site")),
+    Field("url_en", TEXT, _("address of its English page on this site")),
+    Field("updated", TIME, UPDATED_MEANING, True),
     # Added after version 1's first columns: appended, so no column moves.
-    "as_of_is_earliest",
-]
+    Field(
+        "as_of_is_earliest",
+        BOOLEAN,
+        _("true when as_of is only the earliest year of undated figures"),
+        True,
+    ),
+)
+CSV_COLUMNS = [field.name for field in CSV_FIELDS]
+HIGHLAND_FIELDS = (
+    Field("key", TEXT, _("stable identifier; use it to join records and follow them")),
+    Field("slug", PER_LANGUAGE, _("the address segment of its page"), True),
+    Field("name", PER_LANGUAGE, _("its name"), True),
+    Field("summary", PER_LANGUAGE, _("its short description"), True),
+    Field("order", NUMBER, _("its place in the site's lists of Highlands")),
+    Field("clusters", LIST, _("keys of its published clusters")),
+    Field(
+        "cooperates_with",
+        LIST,
+        _("keys of the published Highlands it cooperates with"),
+    ),
+    Field("url", PER_LANGUAGE, _("addresses of its page on this site")),
+    Field("updated", TIME, UPDATED_MEANING, True),
+)
+
+
+def record_of(fields, values: dict) -> dict:
+    """The record an export writes: the fields' values, in the fields' order."""
+    return {field.name: values[field.name] for field in fields}
 
 
 class ExportClusterFilter(ClusterFilter):
@@ -201,29 +313,32 @@ def cluster_records(clusters: QuerySet, highlands: list[Highland]) -> list[dict]
         snapshots = history.get(row["pk"], [])
         current = snapshots[-1] if snapshots else {}
         records.append(
-            {
-                "key": row["key"],
-                "slug": per_language_value(row, "slug"),
-                "name": per_language_value(row, "name"),
-                "year_established": row["year_established"],
-                "status": row["status"],
-                **{figure: current.get(figure) for figure in FIGURES},
-                "as_of": current.get("year"),
-                "as_of_is_earliest": current.get("year_is_earliest"),
-                "coordinators": coordinators.get(row["pk"], []),
-                "highlands": [
-                    shown[pk]
-                    for pk in sorted(highland_ids.get(row["pk"], []), key=order.get)
-                ],
-                "parent": published_parents.get(row["parent_id"]),
-                "website": row["website"] or None,
-                "url": {
-                    code: before + shown_slug(row, code) + after
-                    for code, (before, after) in urls.items()
+            record_of(
+                CLUSTER_FIELDS,
+                {
+                    "key": row["key"],
+                    "slug": per_language_value(row, "slug"),
+                    "name": per_language_value(row, "name"),
+                    "year_established": row["year_established"],
+                    "status": row["status"],
+                    **{figure: current.get(figure) for figure in FIGURES},
+                    "as_of": current.get("year"),
+                    "as_of_is_earliest": current.get("year_is_earliest"),
+                    "coordinators": coordinators.get(row["pk"], []),
+                    "highlands": [
+                        shown[pk]
+                        for pk in sorted(highland_ids.get(row["pk"], []), key=order.get)
+                    ],
+                    "parent": published_parents.get(row["parent_id"]),
+                    "website": row["website"] or None,
+                    "url": {
+                        code: before + shown_slug(row, code) + after
+                        for code, (before, after) in urls.items()
+                    },
+                    "history": snapshots,
+                    "updated": timestamp(row["edited_at"]),
                 },
-                "history": snapshots,
-                "updated": timestamp(row["edited_at"]),
-            }
+            )
         )
     return records
 
@@ -317,8 +432,8 @@ def spreadsheet_text(value):
     return value
 
 
-@require_safe
-def highlands_json(request):
+def highland_records() -> list[dict]:
+    """The published Highlands as the export writes them, ordered by key."""
     highlands = Highland.objects.published().prefetch_related(
         Prefetch(
             "clusters",
@@ -329,20 +444,30 @@ def highlands_json(request):
             queryset=Highland.objects.published().only("pk", "key").order_by("key"),
         ),
     )
-    records = [
-        {
-            "key": highland.key,
-            "slug": per_language(highland, "slug"),
-            "name": per_language(highland, "name"),
-            "summary": per_language(highland, "summary"),
-            "order": highland.order,
-            "clusters": [cluster.key for cluster in highland.clusters.all()],
-            "cooperates_with": [other.key for other in highland.cooperates_with.all()],
-            "url": absolute_urls(highland),
-            "updated": timestamp(highland.edited_at),
-        }
+    return [
+        record_of(
+            HIGHLAND_FIELDS,
+            {
+                "key": highland.key,
+                "slug": per_language(highland, "slug"),
+                "name": per_language(highland, "name"),
+                "summary": per_language(highland, "summary"),
+                "order": highland.order,
+                "clusters": [cluster.key for cluster in highland.clusters.all()],
+                "cooperates_with": [
+                    other.key for other in highland.cooperates_with.all()
+                ],
+                "url": absolute_urls(highland),
+                "updated": timestamp(highland.edited_at),
+            },
+        )
         for highland in highlands.order_by("key")
     ]
+
+
+@require_safe
+def highlands_json(request):
+    records = highland_records()
     return cors(
         JsonResponse(
             {"count": len(records), "licence": licence(), "highlands": records},

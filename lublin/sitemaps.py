@@ -21,6 +21,7 @@ STATIC_PAGES = [
     "ecosystems:list",
     "contacts:team",
     "contacts:accessibility",
+    "open_data_page",
 ]
 # The introduction about clusters is a Page record: listed when it is published.
 ABOUT_PAGE = ("clusters:about", "about-clusters")

@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -11,6 +12,7 @@ from two_factor.urls import urlpatterns as two_factor_urls
 
 from cms import recovery
 from cms.media import serve_media
+from lublin.open_data import OpenDataView
 from lublin.sitemaps import SITEMAPS
 from lublin.views import HomeView, healthz, robots_txt
 
@@ -48,7 +50,7 @@ urlpatterns = [
     path(settings.ADMIN_PATH, include(recovery.urls(admin.site))),
     path(settings.ADMIN_PATH, admin.site.urls),
     # Language-neutral: /api/v1/…, /sitemap.xml, /robots.txt.
-    path("", include("clusters.open_data_urls")),
+    path("", include("lublin.open_data_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     # Renditions and documents on the local disk (answers 404 with an S3 store).
@@ -62,4 +64,5 @@ urlpatterns += i18n_patterns(
     path("", include("ecosystems.urls")),
     path("", include("clusters.urls")),
     path("", include("contacts.urls")),
+    path(_("open-data/"), OpenDataView.as_view(), name="open_data_page"),
 )

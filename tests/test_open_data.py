@@ -480,6 +480,7 @@ def test_sitemap_lists_the_static_pages_in_both_languages(client):
         "ecosystems:list",
         "contacts:team",
         "contacts:accessibility",
+        "open_data_page",
         "clusters:about",
     ]
     for name in names:

@@ -399,10 +399,27 @@ def test_directory_search_without_diacritics_finds_the_cluster(client):
 
 
 def test_directory_links_to_the_open_data_with_the_current_search(client):
-    make_cluster()
+    make_cluster(name_en="ICT Cluster")
     content = text(client.get("/en/clusters/?q=ict&status=active&page=1"))
     assert 'href="/api/v1/clusters.csv?q=ict&amp;status=active"' in content
     assert 'href="/api/v1/clusters.json?q=ict&amp;status=active"' in content
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_directory_offers_no_download_of_zero_results(client, language):
+    make_cluster(name_pl="Klaster Światłowodów")
+    with translation.override(language):
+        directory = reverse("clusters:list")
+    found = text(client.get(directory, {"q": "swiatlowodow"}))
+    assert 'id="open-data-heading"' in found
+    assert "/api/v1/clusters.csv?q=swiatlowodow" in found
+    page = text(client.get(directory, {"q": "zzzzzz"}))
+    empty = page[page.index("<main") : page.index("</main>")]
+    nothing = {"pl": "Żaden klaster nie odpowiada", "en": "No cluster matches"}
+    assert nothing[language] in empty
+    assert 'id="open-data-heading"' not in empty
+    assert "/api/v1/clusters.csv" not in empty
+    assert "/api/v1/clusters.json" not in empty
 
 
 def test_directory_year_bands_link_to_their_years_with_counts(client):

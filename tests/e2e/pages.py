@@ -34,6 +34,7 @@ PUBLIC_PAGES = [
     "about",
     "team",
     "statement",
+    "open-data",
     "not-found",
 ]
 ADMIN_PAGES = ["login", "cluster-list", "cluster-form"]
@@ -75,6 +76,8 @@ def public_url(name: str, language: str) -> str:
             return reverse("contacts:team")
         if name == "statement":
             return reverse("contacts:accessibility")
+        if name == "open-data":
+            return reverse("open_data_page")
         if name == "not-found":
             return f"/{language}/no-such-page/"
     raise ValueError(f"Unknown page {name!r}.")

@@ -32,6 +32,7 @@ PAGE_KINDS = [
     "about",
     "team",
     "statement",
+    "open-data",
     "not-found",
 ]
 TEXT_CONTRAST = 4.5
