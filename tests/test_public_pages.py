@@ -613,8 +613,13 @@ def test_team_page_lists_the_unit_team_and_members_with_phone_links(client):
     content = text(client.get("/pl/kontakt/"))
     assert "Referat ds. wspierania przedsiębiorczości" in content
     assert member.team.name_pl in content
+    # One form for every number, whichever way it was typed: national in Polish,
+    # international in English, dialled in E.164.
     assert '<a href="tel:+48814662505">81 466 25 05</a>' in content
-    assert '<a href="tel:+48814662525">+48 81 466 2525</a>' in content
+    assert '<a href="tel:+48814662525">81 466 25 25</a>' in content
+    english = text(client.get("/en/contact/"))
+    assert '<a href="tel:+48814662505">+48 81 466 25 05</a>' in english
+    assert '<a href="tel:+48814662525">+48 81 466 25 25</a>' in english
 
 
 def test_team_page_shows_e_mail_to_people_but_not_to_harvesters(client):
