@@ -1,3 +1,4 @@
+from adminsortable2.admin import SortableStackedInline, SortableTabularInline
 from django.contrib import admin
 from django.db.models import Q
 from django.urls import reverse
@@ -27,6 +28,7 @@ from cms.admin import (
     LabelledTabularInlineMixin,
     MissingTranslationFilter,
     PublishableAdmin,
+    SortableInlineMixin,
 )
 from cms.library_admin import image_preview
 from cms.locking import OptimisticLockingMixin
@@ -38,13 +40,23 @@ class MembershipSnapshotInline(LabelledTabularInlineMixin, TranslationTabularInl
     extra = 0
 
 
-class ClusterItemInline(LabelledTabularInlineMixin, TranslationTabularInline):
+class ClusterItemInline(
+    SortableInlineMixin, LabelledTabularInlineMixin, TranslationTabularInline
+):
     model = ClusterItem
+    template = SortableTabularInline.template
+    ordering = ["order"]
     extra = 0
 
+    def get_ordering(self, request):
+        # Shown by kind: the goals together, then the ways of achieving them...
+        return ["kind", "order"]
 
-class ProjectInline(TranslationStackedInline):
+
+class ProjectInline(SortableInlineMixin, TranslationStackedInline):
     model = Project
+    template = SortableStackedInline.template
+    ordering = ["order"]
     extra = 0
 
 

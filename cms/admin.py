@@ -1,5 +1,10 @@
 """Admin behaviour shared by every translated, published content model."""
 
+from adminsortable2.admin import (
+    CustomInlineFormSetMixin,
+    SortableAdminBase,
+    SortableInlineAdminMixin,
+)
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import widgets
@@ -26,6 +31,7 @@ from cms.local_time import LocalSplitDateTimeField
 from cms.locking import OptimisticLockingMixin
 from cms.presence import PresenceAdminMixin
 from cms.preview import PreviewAdminMixin
+from cms.reordering import ORDER, move_out_of_the_way
 from cms.review import ReviewAdminMixin
 from cms.revision_admin import RevisionAdminMixin
 from cms.revision_views import RevisionHistoryAdminMixin
@@ -158,6 +164,32 @@ class LabelledInlineFormSet(BaseInlineFormSet):
             field.widget.attrs.setdefault("aria-label", field.label)
 
 
+class OrderedInlineFormSet(CustomInlineFormSetMixin, LabelledInlineFormSet):
+    """adminsortable2's formset (the order number hidden, set by dragging; a new row
+    put last) with the labelled delete boxes; rows that trade places are saved."""
+
+    def save_existing_objects(self, commit=True):
+        reordered = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk is not None and ORDER in form.changed_data
+        ]
+        if commit and reordered:
+            # Written one by one next (cms/reordering.py).
+            move_out_of_the_way(self.model._base_manager.filter(pk__in=reordered))
+        return super().save_existing_objects(commit)
+
+
+class SortableInlineMixin(SortableInlineAdminMixin):
+    """Rows put in order by dragging them, or with their "move to first/last
+    position" arrows, which the keyboard reaches too (static/admin-extra/a11y.js).
+    adminsortable2 takes the order field from the inline's `ordering`, first; the
+    inline's `template` is one of adminsortable2's (`SortableTabularInline.template`
+    or `SortableStackedInline.template`)."""
+
+    formset = OrderedInlineFormSet
+
+
 class LabelledTabularInlineMixin:
     """Names every field of a tabular inline's rows: the rows have no labels, and
     the column headings above them name no field. A row's texts are a line or two
@@ -194,6 +226,7 @@ def keep_publication_state(obj) -> None:
 
 
 class RevisionedAdmin(
+    SortableAdminBase,
     PresenceAdminMixin,
     RevisionHistoryAdminMixin,
     ReviewAdminMixin,
@@ -203,7 +236,8 @@ class RevisionedAdmin(
     """Edits are drafts until someone with the model's publish permission publishes
     them (cms/revision_admin.py), after review if its author asks (cms/review.py);
     old versions are compared and restored as drafts (cms/revision_views.py);
-    whoever opens a record sees who else has it open (cms/presence.py)."""
+    whoever opens a record sees who else has it open (cms/presence.py); the rows
+    of its inlines may be put in order by dragging (SortableInlineMixin)."""
 
 
 class PublishableAdmin(PublicationActionsMixin, PreviewAdminMixin, RevisionedAdmin):

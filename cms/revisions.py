@@ -31,6 +31,7 @@ from modeltranslation.translator import NotRegistered, translator
 
 from cms.models import Revision
 from cms.publishing import SOURCE_DATE_FIELDS, mark_edited
+from cms.reordering import has_order, move_out_of_the_way
 from cms.translation_marks import MARK_FIELDS
 
 VERSION = "version"
@@ -194,6 +195,9 @@ def restore(model, content: dict, *, audit: bool = True) -> Model:
         relation = getattr(obj, name)
         kept = {row["pk"] for row in rows}
         relation.exclude(pk__in=kept).delete()
+        if kept and has_order(relation.model):
+            # Kept rows may have traded places since (cms/reordering.py).
+            move_out_of_the_way(relation.filter(pk__in=kept))
         taken = set(
             relation.model._base_manager.filter(pk__in=kept)
             .exclude(**{relation.field.attname: obj.pk})

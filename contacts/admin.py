@@ -1,3 +1,4 @@
+from adminsortable2.admin import SortableTabularInline
 from django.contrib import admin
 from django.urls import reverse
 from modeltranslation.admin import TranslationTabularInline
@@ -6,6 +7,7 @@ from cms.admin import (
     LabelledTabularInlineMixin,
     MissingTranslationFilter,
     RevisionedAdmin,
+    SortableInlineMixin,
 )
 from cms.library_admin import image_preview
 from cms.preview import PagePreviewAdminMixin
@@ -27,8 +29,12 @@ class UnitAdmin(ContactPageAdmin):
 
 # Team members are edited in their team's form only: a change to one is part of the
 # team's draft, published with it.
-class TeamMemberInline(LabelledTabularInlineMixin, TranslationTabularInline):
+class TeamMemberInline(
+    SortableInlineMixin, LabelledTabularInlineMixin, TranslationTabularInline
+):
     model = TeamMember
+    template = SortableTabularInline.template
+    ordering = ["order", "name"]
     extra = 0
     autocomplete_fields = ["photo"]
     readonly_fields = ["photo_preview"]

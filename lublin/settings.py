@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     # Image renditions (cms/images.py) and the long texts' editor (cms/rich_text.py).
     "imagekit",
     "django_prose_editor",
+    # Inline rows ordered by drag-and-drop or by their arrows (cms/admin.py).
+    "adminsortable2",
     "cms",
     "ecosystems",
     "clusters",
@@ -321,7 +323,8 @@ IMAGEKIT_CACHE_BACKEND = "renditions"
 IMAGEKIT_CACHE_TIMEOUT = 3600
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` gathers the static files, which whitenoise serves.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -25,12 +25,13 @@ def free_port() -> int:
 
 
 def make_run_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """This environment, with a new SQLite database and cache in `tmp_path` and a
-    free port, for `make run`."""
+    """This environment, with a new SQLite database, cache and static files in
+    `tmp_path` and a free port, for `make run` (two test runs may run side by side)."""
     env = {key: value for key, value in os.environ.items() if key not in RUN_DECIDES}
     return env | {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
         "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
         "PORT": str(free_port()),
         **extra,
     }

@@ -1,6 +1,7 @@
 """Every admin route that writes checks the permission for what it writes: editors
 never change a record's publication state, view-only staff never change anything."""
 
+import re
 from datetime import timedelta
 from http import HTTPStatus
 
@@ -124,14 +125,16 @@ def test_a_record_an_editor_adds_is_a_draft_whatever_is_posted(client, editor):
 
 
 @pytest.mark.parametrize(("factory", "field"), PUBLISHABLE.values(), ids=PUBLISHABLE)
-def test_editors_have_no_bulk_action_on_publishable_records(
+def test_editors_have_no_bulk_action_that_publishes_or_deletes(
     client, editor, factory, field
 ):
     obj = factory()
     client.force_login(editor)
     page = client.get(admin_url(obj, "changelist"))
     assert page.status_code == HTTPStatus.OK
-    assert 'name="action"' not in page.content.decode()
+    offered = set(re.findall(r'<option value="(\w+)"', page.content.decode()))
+    # Marking clusters verified is an edit: an editor's is a draft (cms/bulk_actions.py).
+    assert offered <= {"mark_verified_today"}
 
 
 # View-only staff

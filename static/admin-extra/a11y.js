@@ -2,6 +2,7 @@
 // the page has loaded: Django's autocomplete boxes (select2) and django-modeltranslation's
 // language tabs and page-wide language switch. Each is fixed when it appears (a
 // MutationObserver), so rows added to an inline and boxes select2 redraws are covered.
+// adminsortable2's "move to first/last position" arrows are made keyboard buttons.
 "use strict";
 
 (function () {
@@ -122,8 +123,30 @@
     });
   }
 
+  // adminsortable2's arrows on an inline row are <i role="button">, which only a mouse
+  // reaches: the keyboard's way to put rows in order, dragging being the mouse's.
+  var ROW_ARROWS = "fieldset.sortable .sort i[role=button]";
+
+  function focusRowArrows() {
+    document.querySelectorAll(ROW_ARROWS + ":not([tabindex])").forEach(function (arrow) {
+      arrow.setAttribute("tabindex", "0");
+    });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var arrow = event.target.closest && event.target.closest(ROW_ARROWS);
+    if (!arrow || (event.key !== "Enter" && event.key !== " ")) {
+      return;
+    }
+    event.preventDefault(); // Space would scroll the page
+    arrow.click();
+    // The row moved, and the focus left it with the page: it stays on the arrow.
+    arrow.focus();
+  });
+
   function nameAll() {
     roleFilterIcons();
+    focusRowArrows();
     nameAutocompletes();
     nameTabs();
     nameLanguageSwitch();

@@ -171,6 +171,14 @@ def node_target(node: dict) -> str:
     return " >>> ".join(map(str, node["target"]))
 
 
+# Dispatches a "leave the page?" check; true when a script asked to warn.
+WOULD_WARN = """() => {
+  const leaving = new Event("beforeunload", {cancelable: true});
+  window.dispatchEvent(leaving);
+  return leaving.defaultPrevented;
+}"""
+
+
 def fill_formatted_text(page: Page, field_id: str, text: str) -> None:
     """Types `text` in place of a formatted text's content, in its editor's box
     (cms/rich_text.py), as a person does: the field itself is hidden."""

@@ -19,8 +19,10 @@ from ecosystems.models import Highland
 from tests.e2e.pages import (
     LANGUAGES,
     PASSWORD,
+    SHOWCASE_CLUSTER,
     WIDTH_IDS,
     WIDTHS,
+    WOULD_WARN,
     describe,
     fill_formatted_text,
     public_url,
@@ -174,6 +176,79 @@ def test_publisher_unpublishes_a_cluster_everywhere(new_context, editable_site):
     assert not any(published_everywhere().values())
     response = visitor.goto(cluster_url(cluster, "pl"))
     assert response.status == HTTPStatus.NOT_FOUND
+
+
+IS_FOCUSED = "(element) => element === document.activeElement"
+# The admin's focus outline (a11y.css), not only the browser's thin ring.
+ADMIN_FOCUS_OUTLINE = """(element) => {
+  const style = getComputedStyle(element);
+  return style.outlineStyle === "solid" && parseFloat(style.outlineWidth) >= 2;
+}"""
+
+
+def open_the_showcase_goals(new_context, site):
+    """A publisher's page on the showcase cluster's form, its list items' rows, and
+    the last goal's row; with the goals as stored."""
+    cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
+    goals = list(cluster.items.filter(kind="goal").order_by("order"))
+    page = new_context().new_page()
+    log_in(page, site.users["publisher"])
+    page.goto(reverse("admin:clusters_cluster_change", args=[cluster.pk]))
+    rows = page.locator("#items-group tr.has_original")
+    last = rows.filter(has=page.locator(f'input[name$="-id"][value="{goals[-1].pk}"]'))
+    return page, rows, last, goals
+
+
+def publish_and_see_goals(new_context, page, goals) -> None:
+    """Saves the form, then expects visitors to see the goals in the order given."""
+    page.locator("input[name='_save']").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    visitor = new_context().new_page()
+    visitor.goto(cluster_url(Cluster.objects.get(key=SHOWCASE_CLUSTER), "pl"))
+    shown = visitor.locator("section[aria-labelledby='items-goal'] li")
+    expect(shown).to_have_text([goal.text_pl for goal in goals])
+
+
+def test_publisher_drags_a_list_item_first(new_context, editable_site):
+    """A row is dragged by the strip above it, anywhere along it (the translated
+    fields' tabs do not cover it), in small steps as a hand moves."""
+    page, rows, last, goals = open_the_showcase_goals(new_context, editable_site)
+    first_strip = rows.first.locator("td.original p")
+    first_strip.evaluate("(strip) => strip.scrollIntoView()")
+    start, end = (
+        last.locator("td.original p").bounding_box(),
+        first_strip.bounding_box(),
+    )
+    x, y = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    while y > end["y"] + 2:
+        y = max(y - 15, end["y"] + 2)
+        page.mouse.move(x, y)
+        page.wait_for_timeout(15)
+    page.mouse.up()
+
+    expect(rows.first).to_have_id(last.get_attribute("id"))
+    assert page.evaluate(WOULD_WARN)  # a new order not saved yet
+    publish_and_see_goals(new_context, page, [goals[-1], *goals[:-1]])
+
+
+def test_publisher_puts_a_list_item_first_with_the_keyboard(new_context, editable_site):
+    """Dragging's keyboard alternative: a row's "move to first position" arrow,
+    reached with Tab, showing the focus, pressed with Enter."""
+    page, rows, last, goals = open_the_showcase_goals(new_context, editable_site)
+    arrow = last.get_by_role("button", name="Przenieś na początek")
+    index = int(last.get_attribute("id").removeprefix("items-"))
+
+    page.locator(f"#id_items-{index - 1}-kind").focus()  # the row above
+    tab_to(page, f"#items-{index} .move-begin", limit=20)
+    assert arrow.evaluate(ADMIN_FOCUS_OUTLINE)
+    page.keyboard.press("Enter")
+
+    expect(rows.first).to_have_id(f"items-{index}")
+    assert arrow.evaluate(IS_FOCUSED)  # still on the arrow, in the moved row
+    assert page.evaluate(WOULD_WARN)  # a new order not saved yet
+    publish_and_see_goals(new_context, page, [goals[-1], *goals[:-1]])
 
 
 @pytest.mark.parametrize("name", ["home", "directory", "cluster"])

@@ -11,7 +11,12 @@ from playwright.sync_api import expect
 from clusters.models import Cluster
 from cms.models import Revision
 from contacts.models import Team
-from tests.e2e.pages import SHOWCASE_CLUSTER, describe, wcag_violations
+from tests.e2e.pages import (
+    SHOWCASE_CLUSTER,
+    WOULD_WARN,
+    describe,
+    wcag_violations,
+)
 from tests.factories import make_image
 
 pytestmark = pytest.mark.browser
@@ -118,14 +123,6 @@ def test_a_new_inline_row_opens_in_the_language_chosen_for_all_fields(
     expect(
         newest.locator('textarea[name$="-source_en"], input[name$="-source_en"]')
     ).to_be_visible()
-
-
-# Dispatches a "leave the page?" check; true when a script asked to warn.
-WOULD_WARN = """() => {
-  const leaving = new Event("beforeunload", {cancelable: true});
-  window.dispatchEvent(leaving);
-  return leaving.defaultPrevented;
-}"""
 
 
 def test_the_change_form_warns_before_leaving_unsaved_changes(context, page, sign_in):
