@@ -8,5 +8,10 @@ app_name = "clusters"
 urlpatterns = [
     path(_("clusters/"), views.ClusterListView.as_view(), name="list"),
     path(_("clusters/<slug:slug>/"), views.ClusterDetailView.as_view(), name="detail"),
+    path(
+        _("coordinators/<slug:key>/"),
+        views.CoordinatorDetailView.as_view(),
+        name="coordinator",
+    ),
     path(_("about-clusters/"), views.AboutClustersView.as_view(), name="about"),
 ]

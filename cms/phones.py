@@ -21,6 +21,20 @@ INVALID_MESSAGE = _(
     "Enter a valid phone number, e.g. 81 466 25 07 or +48 81 466 25 07."
 )
 ERROR_MESSAGES = {"invalid": INVALID_MESSAGE, "invalid_phone_number": INVALID_MESSAGE}
+HELP_TEXT = _(
+    "As people write it, e.g. 81 466 25 07 or +48 81 466 25 07; stored with "
+    "the country code and shown in each language's usual form."
+)
+
+
+LABEL = _("phone")
+
+
+def phone_field(verbose_name=LABEL, **kwargs) -> PhoneNumberField:
+    """An optional phone number of a record, read, stored and refused as every
+    phone of the site is (a team member's, a cluster's, a coordinator's)."""
+    options = {"blank": True, "error_messages": ERROR_MESSAGES, "help_text": HELP_TEXT}
+    return PhoneNumberField(verbose_name, **options | kwargs)
 
 
 def parsed(value) -> PhoneNumber | None:

@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.modelfields import PhoneNumberField
 
 from cms import phones
 from cms.images import CHOSEN_FROM_LIBRARY
@@ -78,15 +77,7 @@ class TeamMember(Versioned, TranslationMarked):
     )
     name = models.CharField(_("name"), max_length=200)
     position = models.CharField(_("position"), max_length=200, blank=True)
-    phone = PhoneNumberField(
-        _("phone"),
-        blank=True,
-        error_messages=phones.ERROR_MESSAGES,
-        help_text=_(
-            "As people write it, e.g. 81 466 25 07 or +48 81 466 25 07; stored with "
-            "the country code and shown in each language's usual form."
-        ),
-    )
+    phone = phones.phone_field()
     email = models.EmailField(_("e-mail"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     photo = models.ForeignKey(
