@@ -16,7 +16,8 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
 from clusters.filters import ClusterFilter
-from clusters.models import Cluster, MembershipSnapshot
+from clusters.models import CONTACT_FIELDS, Cluster, MembershipSnapshot
+from cms import phones
 from ecosystems.models import Highland
 
 DEFAULT_LICENCE = {
@@ -57,6 +58,7 @@ CSV_COLUMNS = [
     "updated",
     # Added after version 1's first columns: appended, so no column moves.
     "as_of_is_earliest",
+    *(field for field in CONTACT_FIELDS if field != "website"),
 ]
 
 
@@ -152,12 +154,14 @@ def cluster_records(clusters: QuerySet, highlands: list[Highland]) -> list[dict]
             "coordinator__name_pl",
             "coordinator__name_en",
             "coordinator__kind",
+            *(f"coordinator__{field}" for field in CONTACT_FIELDS),
         )
     ):
         coordinators[link["cluster_id"]].append(
             {
                 "name": per_language_value(link, "coordinator__name"),
                 "kind": link["coordinator__kind"],
+                **contacts(link, "coordinator__"),
             }
         )
     shown = {
@@ -185,7 +189,7 @@ def cluster_records(clusters: QuerySet, highlands: list[Highland]) -> list[dict]
             "year_established",
             "status",
             "parent_id",
-            "website",
+            *CONTACT_FIELDS,
             "edited_at",
         )
     )
@@ -216,7 +220,7 @@ def cluster_records(clusters: QuerySet, highlands: list[Highland]) -> list[dict]
                     for pk in sorted(highland_ids.get(row["pk"], []), key=order.get)
                 ],
                 "parent": published_parents.get(row["parent_id"]),
-                "website": row["website"] or None,
+                **contacts(row),
                 "url": {
                     code: before + shown_slug(row, code) + after
                     for code, (before, after) in urls.items()
@@ -226,6 +230,14 @@ def cluster_records(clusters: QuerySet, highlands: list[Highland]) -> list[dict]
             }
         )
     return records
+
+
+def contacts(values: dict, prefix: str = "") -> dict:
+    """A record's CONTACT_FIELDS from a row of values(), None where empty; the phone
+    in E.164 ("+48814662507"), as schema.org and every tel: link give it."""
+    found = {field: values[prefix + field] or None for field in CONTACT_FIELDS}
+    found["phone"] = phones.e164(found["phone"]) or None
+    return found
 
 
 def per_language_value(values: dict, field: str) -> dict:
@@ -293,7 +305,7 @@ def csv_row(record: dict) -> dict:
         "as_of_is_earliest": CSV_BOOLEANS.get(record["as_of_is_earliest"]),
         "highlands": joined(highland["key"] for highland in record["highlands"]),
         "parent": record["parent"],
-        "website": record["website"],
+        **{field: record[field] for field in CONTACT_FIELDS},
         "updated": record["updated"],
     }
     for code in LANGUAGE_CODES:

@@ -267,3 +267,11 @@ def test_the_sitemap_lists_coordinators_with_a_page(client):
     assert "/pl/koordynatorzy/fundacja/" in content
     assert "/en/coordinators/fundacja/" in content
     assert "ukryty" not in content
+
+
+def test_a_clusters_structured_data_gives_its_phone_in_e164_and_no_e_mail(client):
+    cluster = make_cluster(email="biuro@klaster.example.org", phone="81 466 25 07")
+    content = page(client, url_of(cluster, "pl"))
+    data = content.split('<script type="application/ld+json">')[1].split("</script>")[0]
+    assert '"telephone": "+48814662507"' in data
+    assert "biuro@klaster.example.org" not in content
