@@ -275,3 +275,65 @@ def test_a_clusters_structured_data_gives_its_phone_in_e164_and_no_e_mail(client
     data = content.split('<script type="application/ld+json">')[1].split("</script>")[0]
     assert '"telephone": "+48814662507"' in data
     assert "biuro@klaster.example.org" not in content
+
+
+# The content-quality report
+
+
+@pytest.fixture
+def reachability():
+    """Published clusters with each kind of route, one without any, and a draft."""
+    reachable_coordinator = make_coordinator(email="biuro@koordynator.example.org")
+    silent_coordinator = make_coordinator()
+    return {
+        "website": make_cluster(key="ze-strona", website="https://a.example.org/"),
+        "email": make_cluster(key="z-emailem", email="biuro@b.example.org"),
+        "phone": make_cluster(key="z-telefonem", phone="81 466 25 07"),
+        "coordinator": make_cluster(
+            key="przez-koordynatora", coordinators=[reachable_coordinator]
+        ),
+        "none": make_cluster(
+            key="bez-kontaktu",
+            name_pl="Klaster Bez Kontaktu",
+            name_en="Unreachable Cluster",
+            coordinators=[silent_coordinator],
+        ),
+        "draft": make_cluster(key="szkic-bez-kontaktu", is_published=False),
+    }
+
+
+def test_the_quality_report_lists_published_clusters_without_any_contact_route(
+    reachability,
+):
+    from clusters import quality
+
+    assert list(quality.unreachable_clusters()) == [reachability["none"]]
+
+
+def test_the_content_report_command_lists_them(reachability):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("content_report", "--language", "en", stdout=out)
+    report = out.getvalue()
+    heading = "Published without a website, e-mail or phone: 1"
+    section = report[report.index(heading) :].split("\n\n")[0]
+    assert section.splitlines()[1:] == ["- Unreachable Cluster (bez-kontaktu)"]
+
+
+def test_the_quality_page_lists_them_in_polish(client, editor, reachability):
+    client.force_login(editor)
+    content = html.unescape(
+        client.get(reverse("admin:clusters_quality")).content.decode()
+    )
+    section = content[content.index('id="no-contact"') :]
+    section = section[: section.index('id="counts"')]
+    assert (
+        "Opublikowane bez strony internetowej, e-maila i telefonu: 1 klaster" in section
+    )
+    none = reachability["none"]
+    assert reverse("admin:clusters_cluster_change", args=[none.pk]) in section
+    assert "Klaster Bez Kontaktu" in section
+    assert section.count("<li>") == 1
