@@ -62,14 +62,18 @@ def text(response) -> str:
 def site():
     """One of every kind of page, published."""
     highland = make_highland(slug_pl="wyzyna-it", slug_en="it-highland")
+    coordinator = make_coordinator()
     cluster = make_cluster(
-        slug_pl="klaster-ict", slug_en="ict-cluster", highlands=[highland]
+        slug_pl="klaster-ict",
+        slug_en="ict-cluster",
+        highlands=[highland],
+        coordinators=[coordinator],
     )
     make_page(key="about-clusters", slug_pl="o-klastrach", slug_en="about")
     make_page(key="lublin-economic-highlands", slug_pl="lwg", slug_en="leh")
     member = make_team_member()
     make_statement(contact_team=member.team)
-    return {"highland": highland, "cluster": cluster}
+    return {"highland": highland, "cluster": cluster, "coordinator": coordinator}
 
 
 def pages(site) -> list[tuple[str, str]]:
@@ -87,6 +91,7 @@ def pages(site) -> list[tuple[str, str]]:
             found.append((language, url(name, language)))
         found.append((language, record_url(site["cluster"], language)))
         found.append((language, record_url(site["highland"], language)))
+        found.append((language, record_url(site["coordinator"], language)))
     return found
 
 

@@ -28,6 +28,7 @@ PUBLIC_PAGES = [
     "directory-filtered",
     "directory-empty",
     "cluster",
+    "coordinator",
     "highland",
     "highlands",
     "about",
@@ -62,6 +63,9 @@ def public_url(name: str, language: str) -> str:
             return f"{directory}?q=zzzzzz"
         if name == "cluster":
             return Cluster.objects.get(key=SHOWCASE_CLUSTER).get_absolute_url()
+        if name == "coordinator":
+            cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
+            return cluster.coordinators.get().get_absolute_url()
         if name == "highland":
             return Highland.objects.get(key=SHOWCASE_HIGHLAND).get_absolute_url()
         if name == "highlands":

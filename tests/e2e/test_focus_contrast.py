@@ -27,6 +27,7 @@ PAGE_KINDS = [
     "home",
     "directory",
     "cluster",
+    "coordinator",
     "highland",
     "about",
     "team",
