@@ -10,6 +10,7 @@ from modeltranslation.admin import TranslationStackedInline, TranslationTabularI
 from clusters import admin_views
 from clusters.admin_import import ClusterExportMixin
 from clusters.models import (
+    CONTACT_FIELDS,
     INTRODUCTION_KEY,
     Cluster,
     ClusterItem,
@@ -33,6 +34,19 @@ from cms.admin import (
 from cms.library_admin import image_preview
 from cms.locking import OptimisticLockingMixin
 from cms.search import normalise
+
+# Shown at the end of the public page, under "How to join or ask"; only what the
+# cluster or the coordinator has published: nothing is to be guessed.
+CONTACT_FIELDSET = (
+    _("How to join or ask"),
+    {
+        "fields": list(CONTACT_FIELDS),
+        "description": _(
+            "Shown on the public page when filled. Enter only contact details the "
+            "cluster or coordinator has made public."
+        ),
+    },
+)
 
 
 class MembershipSnapshotInline(LabelledTabularInlineMixin, TranslationTabularInline):
@@ -122,7 +136,6 @@ class ClusterAdmin(ClusterExportMixin, PublishableAdmin):
                     "parent",
                     "member_clusters",
                     "universities_in_sources",
-                    "website",
                     "logo",
                     "logo_preview",
                     "verified_on",
@@ -130,6 +143,7 @@ class ClusterAdmin(ClusterExportMixin, PublishableAdmin):
             },
         ),
         (_("Texts"), {"fields": ["characteristics", "membership_conditions"]}),
+        CONTACT_FIELDSET,
     ]
 
     def get_queryset(self, request):
@@ -202,6 +216,13 @@ class CoordinatorAdmin(ContentAdmin):
     search_fields = ["key", "name"]
     autocomplete_fields = ["logo"]
     readonly_fields = ["logo_preview"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["key", "name", "kind", "description", "logo", "logo_preview"]},
+        ),
+        CONTACT_FIELDSET,
+    ]
     logo_preview = image_preview("logo")
 
     def save_model(self, request, obj, form, change):

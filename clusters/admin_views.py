@@ -52,6 +52,7 @@ class QualityView(AdminPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["stale"] = list(quality.stale_clusters())
         context["stale_months"] = quality.STALE_AFTER_MONTHS
+        context["unreachable"] = list(quality.unreachable_clusters())
         context["counts"] = quality.count_problems()
         context["translations"] = [
             row for row in translation_status.missing_translation_counts() if row.total

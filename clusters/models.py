@@ -1,14 +1,16 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cms import phones
 from cms.caching import bump_content_version
 from cms.documents import Document
 from cms.images import CHOSEN_FROM_LIBRARY
 from cms.publishing import (
     Keyed,
+    KeyedQuerySet,
     Publishable,
     PublishableQuerySet,
     Versioned,
@@ -51,7 +53,51 @@ def figures_year(year: int, is_earliest: bool) -> str:
     return str(year)
 
 
-class Coordinator(Keyed, Versioned, TranslationMarked):
+# How the public reaches a cluster or its coordinator, in the order shown: the fields
+# of `ContactRoutes`, read by the pages, the open data and the quality report alike.
+CONTACT_FIELDS = ("website", "email", "phone")
+
+
+def has_contact_route() -> Q:
+    """A record with at least one of its CONTACT_FIELDS filled (all are blank, not
+    null, when empty)."""
+    condition = Q()
+    for field in CONTACT_FIELDS:
+        condition |= ~Q(**{field: ""})
+    return condition
+
+
+class ContactRoutes(models.Model):
+    """A website, an e-mail address and a phone number, each shown when filled."""
+
+    website = models.URLField(
+        _("website"),
+        blank=True,
+        help_text=_("The full address, starting with https://."),
+    )
+    email = models.EmailField(
+        _("e-mail"),
+        blank=True,
+        help_text=_("An address for those who want to join or ask a question."),
+    )
+    phone = phones.phone_field()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_contact_route(self) -> bool:
+        return any(getattr(self, field) for field in CONTACT_FIELDS)
+
+
+class CoordinatorQuerySet(KeyedQuerySet):
+    def public(self):
+        """Coordinators of at least one published cluster: those with a page."""
+        published = Cluster.objects.published().filter(coordinators=OuterRef("pk"))
+        return self.filter(Exists(published))
+
+
+class Coordinator(Keyed, Versioned, TranslationMarked, ContactRoutes):
     """An organisation or a person that coordinates one or more clusters."""
 
     class Kind(models.TextChoices):
@@ -74,6 +120,8 @@ class Coordinator(Keyed, Versioned, TranslationMarked):
         help_text=CHOSEN_FROM_LIBRARY,
     )
 
+    objects = CoordinatorQuerySet.as_manager()
+
     class Meta:
         ordering = ["key"]
         verbose_name = _("coordinator")
@@ -81,6 +129,9 @@ class Coordinator(Keyed, Versioned, TranslationMarked):
 
     def __str__(self):
         return self.name or self.key
+
+    def get_absolute_url(self):
+        return reverse("clusters:coordinator", kwargs={"key": self.key})
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -238,8 +289,16 @@ class ClusterQuerySet(PublishableQuerySet):
         figures["undated"] = any(year["year_is_earliest"] for year in figures["years"])
         return figures
 
+    def without_contact_route(self):
+        """Clusters a visitor cannot reach: no website, e-mail or phone of their own
+        nor of any coordinator's (the city's team is then the only route)."""
+        reachable_coordinators = Coordinator.objects.filter(
+            has_contact_route(), clusters=OuterRef("pk")
+        )
+        return self.exclude(has_contact_route()).exclude(Exists(reachable_coordinators))
 
-class Cluster(Publishable, TranslationMarked):
+
+class Cluster(Publishable, TranslationMarked, ContactRoutes):
     class Status(models.TextChoices):
         ACTIVE = "active", _("active")
         INACTIVE = "inactive", _("inactive")
@@ -292,7 +351,6 @@ class Cluster(Publishable, TranslationMarked):
             "lists it with the clusters that have universities."
         ),
     )
-    website = models.URLField(_("website"), blank=True)
     logo = models.ForeignKey(
         "cms.Image",
         verbose_name=_("logo"),
@@ -403,14 +461,14 @@ class Cluster(Publishable, TranslationMarked):
         self.set_current_figures()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("clusters:detail", kwargs={"slug": self.slug})
+
     def status_label(self) -> str:
         """The status as visitors read it: an unconfirmed one says since when."""
         if self.status == self.Status.UNCONFIRMED and self.current_year:
             return _("no information since %(year)s") % {"year": self.current_year}
         return self.get_status_display()
-
-    def get_absolute_url(self):
-        return reverse("clusters:detail", kwargs={"slug": self.slug})
 
     def clean(self):
         if self.parent_id and self.parent_id == self.pk:

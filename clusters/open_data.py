@@ -22,7 +22,8 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from clusters.filters import ClusterFilter
-from clusters.models import Cluster, MembershipSnapshot
+from clusters.models import CONTACT_FIELDS, Cluster, MembershipSnapshot
+from cms import phones
 from ecosystems.models import Highland
 
 DEFAULT_LICENCE = {
@@ -76,6 +77,11 @@ UPDATED_MEANING = _(
     "when an edit by staff was last published; empty for content as loaded from its "
     "source and not edited since"
 )
+# A cluster's own e-mail and phone (its website is among the first fields).
+CONTACT_DETAILS = (
+    Field("email", TEXT, _("its own e-mail address"), True),
+    Field("phone", TEXT, _("its own phone number, international (E.164)"), True),
+)
 CLUSTER_FIELDS = (
     Field("key", TEXT, _("stable identifier; use it to join records and follow them")),
     Field("slug", PER_LANGUAGE, _("the address segment of its page"), True),
@@ -96,7 +102,10 @@ CLUSTER_FIELDS = (
     Field(
         "coordinators",
         LIST,
-        _("who coordinates it: name (per language) and kind (organisation, person)"),
+        _(
+            "who coordinates it: name (per language), kind (organisation, person), "
+            "website, email and phone"
+        ),
     ),
     Field(
         "highlands",
@@ -105,6 +114,7 @@ CLUSTER_FIELDS = (
     ),
     Field("parent", TEXT, _("the key of the cluster it is a segment of"), True),
     Field("website", TEXT, _("its own website"), True),
+    *CONTACT_DETAILS,
     Field("url", PER_LANGUAGE, _("addresses of its page on this site")),
     Field(
         "history",
@@ -148,6 +158,7 @@ CSV_FIELDS = (
         _("true when as_of is only the earliest year of undated figures"),
         True,
     ),
+    *CONTACT_DETAILS,
 )
 CSV_COLUMNS = [field.name for field in CSV_FIELDS]
 HIGHLAND_FIELDS = (
@@ -264,12 +275,14 @@ def cluster_records(clusters: QuerySet, highlands: list[Highland]) -> list[dict]
             "coordinator__name_pl",
             "coordinator__name_en",
             "coordinator__kind",
+            *(f"coordinator__{field}" for field in CONTACT_FIELDS),
         )
     ):
         coordinators[link["cluster_id"]].append(
             {
                 "name": per_language_value(link, "coordinator__name"),
                 "kind": link["coordinator__kind"],
+                **contacts(link, "coordinator__"),
             }
         )
     shown = {
@@ -297,7 +310,7 @@ def cluster_records(clusters: QuerySet, highlands: list[Highland]) -> list[dict]
             "year_established",
             "status",
             "parent_id",
-            "website",
+            *CONTACT_FIELDS,
             "edited_at",
         )
     )
@@ -330,7 +343,7 @@ def cluster_records(clusters: QuerySet, highlands: list[Highland]) -> list[dict]
                         for pk in sorted(highland_ids.get(row["pk"], []), key=order.get)
                     ],
                     "parent": published_parents.get(row["parent_id"]),
-                    "website": row["website"] or None,
+                    **contacts(row),
                     "url": {
                         code: before + shown_slug(row, code) + after
                         for code, (before, after) in urls.items()
@@ -341,6 +354,14 @@ def cluster_records(clusters: QuerySet, highlands: list[Highland]) -> list[dict]
             )
         )
     return records
+
+
+def contacts(values: dict, prefix: str = "") -> dict:
+    """A record's CONTACT_FIELDS from a row of values(), None where empty; the phone
+    in E.164 ("+48814662507"), as schema.org and every tel: link give it."""
+    found = {field: values[prefix + field] or None for field in CONTACT_FIELDS}
+    found["phone"] = phones.e164(found["phone"]) or None
+    return found
 
 
 def per_language_value(values: dict, field: str) -> dict:
@@ -408,7 +429,7 @@ def csv_row(record: dict) -> dict:
         "as_of_is_earliest": CSV_BOOLEANS.get(record["as_of_is_earliest"]),
         "highlands": joined(highland["key"] for highland in record["highlands"]),
         "parent": record["parent"],
-        "website": record["website"],
+        **{field: record[field] for field in CONTACT_FIELDS},
         "updated": record["updated"],
     }
     for code in LANGUAGE_CODES:

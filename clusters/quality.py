@@ -2,6 +2,8 @@
 `manage.py content_report`:
 
 - clusters whose record staff have not confirmed for a year ("verified on");
+- published clusters a visitor cannot reach: no website, e-mail or phone of their own
+  or of a coordinator's;
 - member counts that disagree with the cluster's own member list or with themselves;
 - cluster and report websites that no longer answer (checked by cms/websites.py).
 
@@ -45,6 +47,15 @@ def stale_clusters(today: date | None = None, months: int = STALE_AFTER_MONTHS):
     return Cluster.objects.filter(
         Q(verified_on__isnull=True) | Q(verified_on__lt=limit)
     ).order_by(F("verified_on").asc(nulls_first=True), "key")
+
+
+# Contact routes
+
+
+def unreachable_clusters():
+    """Published clusters without any contact route, own or coordinator's: their
+    page can only send visitors to the city's team."""
+    return Cluster.objects.published().without_contact_route().order_by("key")
 
 
 # Counts

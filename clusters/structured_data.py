@@ -2,6 +2,7 @@
 members and dated figures (the page graph itself: cms/structured_data.py)."""
 
 from clusters.models import Coordinator, Organisation
+from cms import phones
 from cms.structured_data import (
     CONTEXT,
     Entities,
@@ -117,6 +118,8 @@ def cluster_entities(cluster, *, parent=None, current=None) -> Entities:
             "description": text_value(characteristics) if characteristics else None,
             "url": absolute(cluster.get_absolute_url()),
             "sameAs": cluster.website,
+            # No e-mail: the page hides it from harvesters (see the team's entities).
+            "telephone": phones.e164(cluster.phone),
             "logo": image_object(cluster.logo),
             "foundingDate": str(cluster.year_established)
             if cluster.year_established

@@ -14,5 +14,10 @@ urlpatterns = [
         name="overview",
     ),
     path(_("clusters/<slug:slug>/"), views.ClusterDetailView.as_view(), name="detail"),
+    path(
+        _("coordinators/<slug:key>/"),
+        views.CoordinatorDetailView.as_view(),
+        name="coordinator",
+    ),
     path(_("about-clusters/"), views.AboutClustersView.as_view(), name="about"),
 ]

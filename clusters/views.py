@@ -284,6 +284,9 @@ class ClusterDetailView(TranslatedSlugMixin, DetailView):
             for kind, heading in ORGANISATION_HEADINGS.items()
             if any(o.kind == kind for o in organisations)
         ]
+        context["is_reachable"] = cluster.has_contact_route or any(
+            coordinator.has_contact_route for coordinator in cluster.coordinators.all()
+        )
         parent = cluster.parent
         context["parent"] = parent if parent and parent.is_public() else None
         context["structured_data"] = cluster_entities(
@@ -298,6 +301,35 @@ class ClusterDetailView(TranslatedSlugMixin, DetailView):
             snapshots,
             items,
             cluster.projects.all(),
+        )
+        return context
+
+
+class CoordinatorDetailView(DetailView):
+    """A coordinator, how to reach it and the published clusters it coordinates;
+    found by its key, which is the same in every language."""
+
+    template_name = "clusters/coordinator_detail.html"
+    slug_field = "key"
+    slug_url_kwarg = "key"
+
+    def get_queryset(self):
+        return (
+            Coordinator.objects.public()
+            .select_related("logo")
+            .prefetch_related(
+                Prefetch(
+                    "clusters",
+                    Cluster.objects.published().order_by("name", "key"),
+                    to_attr="shown_clusters",
+                )
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["translation_note"] = translation_note(
+            self.object, self.object.shown_clusters
         )
         return context
 

@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from cms import (
     accounts_admin,  # noqa: F401 (staff accounts' admin, registered)
     library_admin,  # noqa: F401 (image and document libraries, registered)
+    phones,
     translation_status,
 )
 from cms.admin_assets import StaffFormMedia
@@ -82,6 +83,7 @@ class ContentAdmin(
     """
 
     list_per_page = 50
+    formfield_overrides = phones.ADMIN_FORMFIELD_OVERRIDES
 
     def get_prepopulated_fields(self, request, obj=None):
         """A new record's key is suggested from its Polish name or title, as the
@@ -194,6 +196,7 @@ class LabelledTabularInlineMixin:
     (a list item, a source): two lines high, not the admin's ten."""
 
     formset = LabelledInlineFormSet
+    formfield_overrides = phones.ADMIN_FORMFIELD_OVERRIDES
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -1,7 +1,10 @@
+from urllib.parse import urlencode
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cms import phones
 from cms.images import CHOSEN_FROM_LIBRARY
 from cms.publishing import Keyed, Versioned
 from cms.rich_text import RichTextField
@@ -12,6 +15,17 @@ class Unit(Keyed, Versioned, TranslationMarked):
     """A unit of the City Office, e.g. the business relations section."""
 
     name = models.CharField(_("name"), max_length=300, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.TextField(
+        _("address"),
+        blank=True,
+        help_text=_("Street, building and room, postcode and town; one per line."),
+    )
+    office_hours = models.TextField(
+        _("office hours"),
+        blank=True,
+        help_text=_("When visitors and callers are served, e.g. the days and hours."),
+    )
 
     class Meta:
         ordering = ["key"]
@@ -21,6 +35,15 @@ class Unit(Keyed, Versioned, TranslationMarked):
 
     def __str__(self):
         return self.name or self.key
+
+    @property
+    def map_url(self) -> str:
+        """A search for the address on OpenStreetMap: a plain link, no embedded map
+        (nothing loaded from another site, no cookies)."""
+        address = " ".join((self.address_pl or self.address or "").split())
+        if not address:
+            return ""
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": address})
 
 
 class Team(Keyed, Versioned, TranslationMarked):
@@ -54,12 +77,7 @@ class TeamMember(Versioned, TranslationMarked):
     )
     name = models.CharField(_("name"), max_length=200)
     position = models.CharField(_("position"), max_length=200, blank=True)
-    phone = models.CharField(
-        _("phone"),
-        max_length=40,
-        blank=True,
-        help_text=_("As it should be shown, e.g. 81 466 25 07."),
-    )
+    phone = phones.phone_field()
     email = models.EmailField(_("e-mail"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     photo = models.ForeignKey(
@@ -91,16 +109,6 @@ class TeamMember(Versioned, TranslationMarked):
         return (self.team.key, self.name)
 
     natural_key.dependencies = ["contacts.team"]
-
-    @property
-    def phone_uri(self) -> str:
-        """The phone as a tel: URI; Polish numbers without a country code get +48."""
-        digits = "".join(c for c in self.phone if c.isdigit())
-        if not digits:
-            return ""
-        if self.phone.strip().startswith("+"):
-            return f"tel:+{digits}"
-        return f"tel:+48{digits}"
 
 
 class AccessibilityStatement(Keyed, Versioned, TranslationMarked):

@@ -1,12 +1,13 @@
 """Schema.org JSON-LD for the clusters team (the page graph: cms/structured_data.py)."""
 
+from cms import phones
 from cms.structured_data import Entities, absolute, compact, node_id, text_value
 from cms.translated import translated_text
 
 
 def telephone(member) -> str:
-    """The phone in international form (+48…), from the member's tel: URI."""
-    return member.phone_uri.removeprefix("tel:")
+    """The phone in E.164 (+48814662507), as schema.org and open data give it."""
+    return phones.e164(member.phone)
 
 
 def team_entities(teams) -> Entities:
@@ -21,6 +22,7 @@ def team_entities(teams) -> Entities:
         name = translated_text(team, "name")
         description = translated_text(team, "description")
         unit = translated_text(team.unit, "name")
+        address = translated_text(team.unit, "address")
         people = list(team.members.all())
         offices.append(
             compact(
@@ -35,6 +37,7 @@ def team_entities(teams) -> Entities:
                             "@type": "GovernmentOrganization",
                             "@id": node_id("unit", team.unit.key),
                             "name": text_value(unit) if unit else team.unit.key,
+                            "address": text_value(address) if address else None,
                             "parentOrganization": {"@id": node_id("publisher")},
                         }
                     ),

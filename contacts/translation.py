@@ -5,7 +5,7 @@ from contacts.models import AccessibilityStatement, Team, TeamMember, Unit
 
 @register(Unit)
 class UnitTranslationOptions(TranslationOptions):
-    fields = ("name",)
+    fields = ("name", "address", "office_hours")
 
 
 @register(Team)

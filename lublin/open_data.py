@@ -34,6 +34,7 @@ from clusters.open_data import (
     highland_records,
     licence,
 )
+from cms import phones
 from contacts.models import Team
 from ecosystems.models import Highland
 
@@ -185,8 +186,8 @@ def contact_point(graph: Graph):
         graph.add((node, VCARD.fn, Literal(name, lang=code)))
     graph.add((node, VCARD.hasURL, URIRef(page)))
     for member in team.members.all():
-        if member.phone_uri:
-            graph.add((node, VCARD.hasTelephone, URIRef(member.phone_uri)))
+        if number := phones.e164(member.phone):
+            graph.add((node, VCARD.hasTelephone, URIRef(f"tel:{number}")))
         if member.email:
             graph.add((node, VCARD.hasEmail, URIRef(f"mailto:{member.email}")))
     return node

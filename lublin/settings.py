@@ -264,6 +264,9 @@ FORMAT_MODULE_PATH = ["lublin.formats"]
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True
+# Phone numbers typed without a country code are Polish; stored in E.164 (cms/phones.py).
+PHONENUMBER_DEFAULT_REGION = "PL"
+PHONENUMBER_DB_FORMAT = "E164"
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "pl"
 # An attribute read in one language falls back to the other, so admin lists and

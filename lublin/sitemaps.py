@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from clusters.models import Cluster, Page
+from clusters.models import Cluster, Coordinator, Page
 from ecosystems.models import Highland
 
 # URL names of the pages that are not records.
@@ -78,8 +78,14 @@ class HighlandSitemap(BilingualSitemap):
         return item.edited_at
 
 
+class CoordinatorSitemap(BilingualSitemap):
+    def items(self):
+        return Coordinator.objects.public().order_by("key")
+
+
 SITEMAPS = {
     "pages": StaticPageSitemap,
     "clusters": ClusterSitemap,
+    "coordinators": CoordinatorSitemap,
     "highlands": HighlandSitemap,
 }

@@ -646,6 +646,9 @@ def test_quality_page_tells_staff_only_that_a_site_does_not_answer(
         for row, url in zip(rows, urls, strict=True)
     }
     assert len(generic) == 1
+    # The addresses themselves left out: a random port may read "404…".
+    for url in urls:
+        section = section.replace(escape(url), "URL")
     for detail in ("404", "odmow", "refused", "Errno", "timed out"):
         assert detail not in section
 

@@ -61,7 +61,9 @@ def populate(old) -> dict[str, int]:
     coordinator = Coordinator.objects.create(key="koordynator", name_pl="Koordynator")
     unit = Unit.objects.create(key="referat", name_pl="Referat")
     team = Team.objects.create(key="zespol", unit=unit, name_pl="Zespół ds. Klastrów")
-    member = TeamMember.objects.create(team=team, name="Jan Kowalski", phone="81 1")
+    member = TeamMember.objects.create(
+        team=team, name="Jan Kowalski", phone="81 466 25 07"
+    )
     for record in (coordinator, unit, team, member):
         name = f"Historical{type(record).__name__}"
         history = old.get_model(record._meta.app_label, name)
@@ -92,7 +94,7 @@ def test_migrating_a_populated_database_forward_keeps_every_row_and_its_history(
     assert (coordinator.name_pl, team.name_pl, member.phone) == (
         "Koordynator",
         "Zespół ds. Klastrów",
-        "81 1",
+        "81 466 25 07",
     )
     assert {coordinator.version, team.version, member.version} == {1}
     for model in ("HistoricalCoordinator", "HistoricalTeam", "HistoricalTeamMember"):
@@ -149,3 +151,56 @@ def test_every_revisioned_record_gets_a_first_live_revision_of_what_it_is(
         assert (revision.created_at, revision.created_by) == (latest, author)
         assert revision.published_at == latest
         assert not revisions.differs_from_latest(record, revisions.snapshot(record))
+
+
+BEFORE_PHONE_NUMBERS = [("contacts", "0006_rich_text")]
+PHONE_NUMBERS = [("contacts", "0008_unit_contact_details_and_phone_numbers")]
+
+
+def team_members(old, *phones: str) -> None:
+    Unit = old.get_model("contacts", "Unit")
+    Team = old.get_model("contacts", "Team")
+    TeamMember = old.get_model("contacts", "TeamMember")
+    unit = Unit.objects.create(key="referat", name_pl="Referat")
+    team = Team.objects.create(key="zespol", unit=unit, name_pl="Zespół ds. Klastrów")
+    for n, phone in enumerate(phones):
+        TeamMember.objects.create(team=team, name=f"Osoba {n}", phone=phone, order=n)
+
+
+def stored_phones() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT phone FROM contacts_teammember ORDER BY "order"')
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_phones_typed_as_shown_are_stored_in_e164():
+    team_members(
+        migrate(BEFORE_PHONE_NUMBERS),
+        "81 466 25 07",
+        "+48 81 466 2525",
+        "814662505",
+        "",
+    )
+
+    migrate(PHONE_NUMBERS)
+
+    assert stored_phones() == ["+48814662507", "+48814662525", "+48814662505", ""]
+
+
+def test_a_phone_that_cannot_be_read_stops_the_migration_naming_its_record():
+    team_members(migrate(BEFORE_PHONE_NUMBERS), "81 466 25 07", "81 1")
+
+    with pytest.raises(
+        ValueError, match=r"'Osoba 1' \(id \d+, team 'zespol'\).*'81 1'"
+    ):
+        migrate(PHONE_NUMBERS)
+
+    # Nothing changed, nothing lost: the readable phone is not converted either.
+    assert stored_phones() == ["81 466 25 07", "81 1"]
+    # Corrected, it migrates.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE contacts_teammember SET phone = '81 466 25 05' WHERE phone = '81 1'"
+        )
+    migrate(PHONE_NUMBERS)
+    assert stored_phones() == ["+48814662507", "+48814662505"]

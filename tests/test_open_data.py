@@ -98,7 +98,11 @@ def directory():
     it.cooperates_with.set([med, draft_highland])
     parent = make_cluster(key="parent", name_pl="Klaster Matka", highlands=[it])
     coordinator = make_coordinator(
-        name_pl="Fundacja Łódź", name_en="", kind="organisation"
+        name_pl="Fundacja Łódź",
+        name_en="",
+        kind="organisation",
+        website="https://fundacja.example.org/",
+        phone="81 466 25 25",
     )
     person = make_coordinator(
         name_pl="Jan Kowalski", name_en="Jan Kowalski", kind="person"
@@ -110,6 +114,8 @@ def directory():
         year_established=2012,
         status="active",
         website="https://swiatlowody.example.org/",
+        email="biuro@swiatlowody.example.org",
+        phone="81 466 25 07",
         parent=parent,
         highlands=[it, draft_highland],
         coordinators=[coordinator, person],
@@ -178,8 +184,20 @@ def test_clusters_json_record_holds_the_stored_values(client, directory):
         full["as_of"],
     ) == (55, 44, 6, 2, 2024)
     assert full["coordinators"] == [
-        {"name": {"pl": "Fundacja Łódź", "en": None}, "kind": "organisation"},
-        {"name": {"pl": "Jan Kowalski", "en": "Jan Kowalski"}, "kind": "person"},
+        {
+            "name": {"pl": "Fundacja Łódź", "en": None},
+            "kind": "organisation",
+            "website": "https://fundacja.example.org/",
+            "email": None,
+            "phone": "+48814662525",
+        },
+        {
+            "name": {"pl": "Jan Kowalski", "en": "Jan Kowalski"},
+            "kind": "person",
+            "website": None,
+            "email": None,
+            "phone": None,
+        },
     ]
     assert full["highlands"] == [
         {
@@ -190,6 +208,9 @@ def test_clusters_json_record_holds_the_stored_values(client, directory):
     ]
     assert full["parent"] == "parent"
     assert full["website"] == "https://swiatlowody.example.org/"
+    assert full["email"] == "biuro@swiatlowody.example.org"
+    assert full["phone"] == "+48814662507"
+    assert records["parent"]["phone"] is records["parent"]["email"] is None
     assert full["history"] == [
         {
             "year": 2019,
@@ -367,6 +388,9 @@ def test_csv_has_the_documented_columns_one_row_per_cluster(client, directory):
         "url_en": absolute(directory["full"], "en"),
         "updated": full["updated"],
         "as_of_is_earliest": "false",
+        "email": "biuro@swiatlowody.example.org",
+        # A number is text that starts with "+": kept from running as a formula.
+        "phone": "'+48814662507",
     }
     assert OFFSET_TIMESTAMP.match(full["updated"])
     polish_only = rows[3]

@@ -62,14 +62,18 @@ def text(response) -> str:
 def site():
     """One of every kind of page, published."""
     highland = make_highland(slug_pl="wyzyna-it", slug_en="it-highland")
+    coordinator = make_coordinator()
     cluster = make_cluster(
-        slug_pl="klaster-ict", slug_en="ict-cluster", highlands=[highland]
+        slug_pl="klaster-ict",
+        slug_en="ict-cluster",
+        highlands=[highland],
+        coordinators=[coordinator],
     )
     make_page(key="about-clusters", slug_pl="o-klastrach", slug_en="about")
     make_page(key="lublin-economic-highlands", slug_pl="lwg", slug_en="leh")
     member = make_team_member()
     make_statement(contact_team=member.team)
-    return {"highland": highland, "cluster": cluster}
+    return {"highland": highland, "cluster": cluster, "coordinator": coordinator}
 
 
 def pages(site) -> list[tuple[str, str]]:
@@ -88,6 +92,7 @@ def pages(site) -> list[tuple[str, str]]:
             found.append((language, url(name, language)))
         found.append((language, record_url(site["cluster"], language)))
         found.append((language, record_url(site["highland"], language)))
+        found.append((language, record_url(site["coordinator"], language)))
     return found
 
 
@@ -636,8 +641,13 @@ def test_team_page_lists_the_unit_team_and_members_with_phone_links(client):
     content = text(client.get("/pl/kontakt/"))
     assert "Referat ds. wspierania przedsiębiorczości" in content
     assert member.team.name_pl in content
+    # One form for every number, whichever way it was typed: national in Polish,
+    # international in English, dialled in E.164.
     assert '<a href="tel:+48814662505">81 466 25 05</a>' in content
-    assert '<a href="tel:+48814662525">+48 81 466 2525</a>' in content
+    assert '<a href="tel:+48814662525">81 466 25 25</a>' in content
+    english = text(client.get("/en/contact/"))
+    assert '<a href="tel:+48814662505">+48 81 466 25 05</a>' in english
+    assert '<a href="tel:+48814662525">+48 81 466 25 25</a>' in english
 
 
 def test_team_page_shows_e_mail_to_people_but_not_to_harvesters(client):

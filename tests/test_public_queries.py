@@ -47,10 +47,12 @@ def build_site(size: int) -> dict:
     for highland in highlands[1:]:
         highland.cooperates_with.add(highlands[0])
     clusters = []
+    # A coordinator of every cluster: its page lists them all.
+    shared = make_coordinator()
     for n in range(size):
         cluster = make_cluster(
             highlands=highlands[:2],
-            coordinators=[make_coordinator(), make_coordinator()],
+            coordinators=[make_coordinator(), make_coordinator(), shared],
             parent=clusters[0] if n % 10 == 9 else None,
         )
         make_snapshot(cluster, year=2019, members=10 + n, enterprises=5)
@@ -77,7 +79,7 @@ def build_site(size: int) -> dict:
     for _n in range(size):
         make_team_member(team=team)
     make_statement(contact_team=team)
-    return {"cluster": clusters[0], "highland": highlands[0]}
+    return {"cluster": clusters[0], "highland": highlands[0], "coordinator": shared}
 
 
 def addresses(site: dict) -> dict[str, str]:
@@ -89,6 +91,7 @@ def addresses(site: dict) -> dict[str, str]:
             + site["highland"].slug
             + "&sort=-size",
             "cluster": site["cluster"].get_absolute_url(),
+            "coordinator": site["coordinator"].get_absolute_url(),
             "highlands": "/en/highlands/",
             "highland": site["highland"].get_absolute_url(),
             "team": "/en/contact/",
@@ -103,11 +106,13 @@ def addresses(site: dict) -> dict[str, str]:
 # synonyms staff list (once per version of the content). The Highlands' page
 # reads each Highland's first clusters in a query of its own (five Highlands). A
 # page's downloads (the home page's introduction, the about page) take one query.
+# A cluster page ends with the city's team and its phones (two queries).
 BOUNDS = {
     "home": 4,
     "directory": 7,
     "search": 9,
-    "cluster": 8,
+    "cluster": 10,
+    "coordinator": 2,
     "highlands": 7,
     "highland": 4,
     "team": 2,

@@ -22,6 +22,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
+from phonenumber_field.formfields import PhoneNumberField as PhoneNumberFormField
 
 from clusters.models import Cluster, Page, Report
 from cms import revisions
@@ -117,7 +118,12 @@ def is_text_field(field: forms.Field) -> bool:
         isinstance(field, forms.CharField)
         and not isinstance(
             field,
-            forms.SlugField | forms.URLField | forms.EmailField | forms.RegexField,
+            # A phone field refuses anything but a phone number (test_contacts_phones).
+            forms.SlugField
+            | forms.URLField
+            | forms.EmailField
+            | forms.RegexField
+            | PhoneNumberFormField,
         )
         and not field.disabled
         and not field.widget.is_hidden

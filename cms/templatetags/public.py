@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from cms import renditions
+from cms import phones, renditions
 from cms.structured_data import OG_LOCALES, json_ld, page_graph, summarise
 from cms.translated import (
     LANGUAGE_CODES,
@@ -81,6 +81,12 @@ def obfuscate_email(address: str) -> SafeString:
     return format_html(
         '<a href="{}">{}</a>', encode(f"mailto:{address}"), encode(address)
     )
+
+
+@register.filter
+def phone_link(number) -> SafeString:
+    """A phone number shown as callers in the page's language read it, dialable."""
+    return phones.link(number)
 
 
 @register.simple_tag(takes_context=True)

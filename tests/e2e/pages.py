@@ -29,6 +29,7 @@ PUBLIC_PAGES = [
     "directory-empty",
     "overview",
     "cluster",
+    "coordinator",
     "highland",
     "highlands",
     "about",
@@ -66,6 +67,9 @@ def public_url(name: str, language: str) -> str:
             return reverse("clusters:overview")
         if name == "cluster":
             return Cluster.objects.get(key=SHOWCASE_CLUSTER).get_absolute_url()
+        if name == "coordinator":
+            cluster = Cluster.objects.get(key=SHOWCASE_CLUSTER)
+            return cluster.coordinators.get().get_absolute_url()
         if name == "highland":
             return Highland.objects.get(key=SHOWCASE_HIGHLAND).get_absolute_url()
         if name == "highlands":

@@ -28,6 +28,7 @@ PAGE_KINDS = [
     "directory",
     "overview",
     "cluster",
+    "coordinator",
     "highland",
     "about",
     "team",

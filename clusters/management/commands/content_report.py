@@ -10,8 +10,8 @@ from cms import translation_status, websites
 
 class Command(BaseCommand):
     help = (
-        "Content-quality report: clusters not verified for a year, counts that "
-        "disagree, missing translations and, with --check-websites, websites that no "
+        "Content-quality report: clusters not verified for a year, published "
+        "clusters without any contact route, counts that disagree, missing translations and, with --check-websites, websites that no "
         "longer answer. Always exits 0; the report is the output."
     )
 
@@ -34,6 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args, check_websites: bool = False, language: str, **options):
         with translation.override(language):
             self.report_stale()
+            self.report_unreachable()
             self.report_counts()
             self.report_translations()
             if check_websites:
@@ -59,6 +60,15 @@ class Command(BaseCommand):
                 else _("never verified")
             )
             self.stdout.write(f"- {cluster} ({cluster.key}): {when}")
+
+    def report_unreachable(self) -> None:
+        unreachable = list(quality.unreachable_clusters())
+        self.write_heading(
+            _("Published without a website, e-mail or phone: %(count)s")
+            % {"count": len(unreachable)}
+        )
+        for cluster in unreachable:
+            self.stdout.write(f"- {cluster} ({cluster.key})")
 
     def report_counts(self) -> None:
         problems = quality.count_problems()

@@ -1,0 +1,19 @@
+"""The city's clusters team on the cluster pages: the project composes the two apps,
+which do not import each other (pyproject.toml, [tool.importlinter])."""
+
+from django import template
+from django.db.models import Prefetch
+
+from contacts.models import Team, TeamMember
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/city_team_contact.html")
+def city_team_contact() -> dict:
+    """The teams of the contact page, each with its members' phones: one step from
+    any cluster page to a number to call."""
+    teams = Team.objects.select_related("unit").prefetch_related(
+        Prefetch("members", TeamMember.objects.exclude(phone=""))
+    )
+    return {"teams": teams}
