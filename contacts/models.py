@@ -141,6 +141,9 @@ class AccessibilityStatement(Publishable, TranslationMarked):
         PARTIALLY_COMPLIANT = "partially", _("partially compliant")
         NOT_COMPLIANT = "not_compliant", _("non-compliant")
 
+    # Publishable's, but empty allowed: a backup made before the statement was
+    # publishable (cms/management/commands/restore_content.py) has none to give.
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True, null=True)
     entity = models.CharField(_("public body"), max_length=300, blank=True)
     site_name = models.CharField(_("website name"), max_length=300, blank=True)
     published_on = models.DateField(

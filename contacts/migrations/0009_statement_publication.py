@@ -3,7 +3,6 @@
 import django.db.models.deletion
 import re
 
-import django.utils.timezone
 from django.db import migrations, models
 from django.utils import timezone
 
@@ -108,7 +107,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='accessibilitystatement',
             name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='last updated'),
+            field=models.DateTimeField(auto_now=True, null=True, verbose_name='last updated'),
         ),
         migrations.AddField(
             model_name='historicalaccessibilitystatement',
@@ -143,8 +142,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalaccessibilitystatement',
             name='updated_at',
-            field=models.DateTimeField(blank=True, default=django.utils.timezone.now, editable=False, verbose_name='last updated'),
-            preserve_default=False,
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last updated'),
         ),
         migrations.AlterField(
             model_name='accessibilitystatement',
