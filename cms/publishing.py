@@ -101,6 +101,11 @@ class Publishable(Keyed, Versioned):
     class Meta:
         abstract = True
 
+    @classmethod
+    def edit_published(cls, pk) -> None:
+        """Called once an edit of record `pk` is what visitors see (`mark_edited`):
+        for what a type keeps about its publication besides `edited_at`."""
+
     def is_public(self) -> bool:
         """What `published()` checks, for a record already loaded (a parent, say)."""
         now = timezone.now()
@@ -115,6 +120,7 @@ def mark_edited(model, pk) -> None:
     """Records that an edit of the record just became what visitors see."""
     if issubclass(model, Publishable):
         model._base_manager.filter(pk=pk).update(edited_at=timezone.now())
+        model.edit_published(pk)
 
 
 def publish_permission(model) -> str:

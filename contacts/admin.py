@@ -6,6 +6,7 @@ from modeltranslation.admin import TranslationTabularInline
 from cms.admin import (
     LabelledTabularInlineMixin,
     MissingTranslationFilter,
+    PublishableAdmin,
     RevisionedAdmin,
     SortableInlineMixin,
 )
@@ -50,14 +51,20 @@ class TeamAdmin(ContactPageAdmin):
 
 
 @admin.register(AccessibilityStatement)
-class AccessibilityStatementAdmin(PagePreviewAdminMixin, RevisionedAdmin):
+class AccessibilityStatementAdmin(PublishableAdmin):
+    """Published from its form only, where a statement with a required field empty
+    is refused, naming the fields (the list's bulk "publish" would not say which)."""
+
+    actions = ["publish_drafts", "unpublish_selected"]
     list_display = [
         "__str__",
+        "is_published",
         "status",
-        "prepared_on",
-        "reviewed_on",
+        "published_on",
+        "updated_on",
         "translation_status",
     ]
+    readonly_fields = ["published_on", "updated_on"]
 
     def public_path(self, obj):
         return reverse("contacts:accessibility")

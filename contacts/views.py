@@ -31,15 +31,22 @@ class TeamListView(ListView):
 
 
 class AccessibilityStatementView(DetailView):
+    """The statement, once published: a draft is not public (404), and the footer
+    does not link it (contacts/templatetags/statement.py)."""
+
     template_name = "contacts/accessibilitystatement_detail.html"
 
-    def get_object(self, queryset=None):
-        statement = (
-            AccessibilityStatement.objects.select_related("contact_team")
+    def get_queryset(self):
+        return (
+            AccessibilityStatement.objects.published()
+            .select_related("contact_team__unit")
             .prefetch_related("contact_team__members")
-            .order_by("pk")
-            .first()
         )
+
+    def get_object(self, queryset=None):
+        if queryset is None:
+            queryset = self.get_queryset()
+        statement = queryset.order_by("pk").first()
         if statement is None:
             raise Http404(gettext("No such page."))
         return statement
@@ -48,7 +55,7 @@ class AccessibilityStatementView(DetailView):
         context = super().get_context_data(**kwargs)
         team = self.object.contact_team
         members = list(team.members.all()) if team else []
-        context["contact_email"] = next((m.email for m in members if m.email), "")
+        context["contact_email"] = self.object.contact_email()
         context["contact_phone"] = next((m for m in members if m.phone), None)
         context["translation_note"] = translation_note(self.object, [team], members)
         return context

@@ -11,6 +11,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from clusters.models import Cluster, Coordinator, Page
+from contacts.models import AccessibilityStatement
 from ecosystems.models import Highland
 
 # URL names of the pages that are not records.
@@ -20,11 +21,12 @@ STATIC_PAGES = [
     "clusters:overview",
     "ecosystems:list",
     "contacts:team",
-    "contacts:accessibility",
     "open_data_page",
 ]
 # The introduction about clusters is a Page record: listed when it is published.
 ABOUT_PAGE = ("clusters:about", "about-clusters")
+# The accessibility statement: listed once published.
+STATEMENT_PAGE = "contacts:accessibility"
 
 
 class BilingualSitemap(Sitemap):
@@ -54,9 +56,12 @@ class BilingualSitemap(Sitemap):
 class StaticPageSitemap(BilingualSitemap):
     def items(self):
         url_name, page_key = ABOUT_PAGE
+        pages = list(STATIC_PAGES)
+        if AccessibilityStatement.objects.published().exists():
+            pages.append(STATEMENT_PAGE)
         if Page.objects.published().filter(key=page_key).exists():
-            return [*STATIC_PAGES, url_name]
-        return STATIC_PAGES
+            pages.append(url_name)
+        return pages
 
     def location(self, item):
         return reverse(item)

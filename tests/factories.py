@@ -1,5 +1,6 @@
 """Test data helpers: `make_<model>(**overrides)` returns a saved, published record."""
 
+from datetime import date
 from io import BytesIO
 from itertools import count
 
@@ -135,7 +136,11 @@ def make_report(**overrides) -> Report:
 
 
 def make_statement(**overrides) -> AccessibilityStatement:
+    """A published statement with everything its template requires; its contact
+    point a team with an e-mail, unless one is given."""
     n = next(_sequence)
+    if "contact_team" not in overrides:
+        overrides["contact_team"] = make_team_member(email=f"osoba{n}@lublin.eu").team
     values = {
         "key": f"statement-{n}",
         "entity_pl": "Urząd Miasta Lublin",
@@ -143,6 +148,18 @@ def make_statement(**overrides) -> AccessibilityStatement:
         "site_name_pl": "Klastry w Lublinie",
         "site_name_en": "Clusters in Lublin",
         "status": "partially",
+        "non_accessible_content_pl": "<p>Niektóre dokumenty PDF.</p>",
+        "non_accessible_content_en": "<p>Some PDF documents.</p>",
+        "prepared_on": date(2026, 1, 10),
+        "published_on": date(2026, 1, 15),
+        "updated_on": date(2026, 2, 1),
+        "procedure_pl": "<p>Wniosek można złożyć.</p>",
+        "procedure_en": "<p>A request may be made.</p>",
+        "architecture_pl": "<p>Budynek ma windę.</p>",
+        "architecture_en": "<p>The building has a lift.</p>",
+        "mobile_apps_pl": "<p>Urząd nie ma aplikacji mobilnych.</p>",
+        "mobile_apps_en": "<p>The office has no mobile applications.</p>",
+        "is_published": True,
     }
     return AccessibilityStatement.objects.create(**values | overrides)
 

@@ -445,6 +445,10 @@ def test_accessibility_statement_leaves_facts_to_staff(loaded):
     assert statement.non_accessible_content_pl == ""
     assert "4 kwietnia 2019" in statement.procedure_pl
     assert "@" not in statement.procedure_pl
+    # A draft until staff complete it: not public, and it could not be published.
+    assert not statement.is_published
+    assert not AccessibilityStatement.objects.published().exists()
+    assert statement.missing_for_publication()
 
 
 def test_stored_search_text_matches_what_a_save_computes(loaded):

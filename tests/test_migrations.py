@@ -123,7 +123,21 @@ def test_every_revisioned_record_gets_a_first_live_revision_of_what_it_is(
         cluster.highlands.get(),
         member.team.unit,
         member.team,
-        make_statement(),
+        # Without formatted texts, which the way back turns into plain text (the
+        # revisions keep that) and the way forward into HTML again.
+        make_statement(
+            is_published=False,
+            **{
+                f"{name}_{code}": ""
+                for name in (
+                    "non_accessible_content",
+                    "procedure",
+                    "architecture",
+                    "mobile_apps",
+                )
+                for code in ("pl", "en")
+            },
+        ),
     ]
     latest = datetime(2026, 1, 2, 12, 0, tzinfo=UTC)
     for record in records:
@@ -204,3 +218,29 @@ def test_a_phone_that_cannot_be_read_stops_the_migration_naming_its_record():
         )
     migrate(PHONE_NUMBERS)
     assert stored_phones() == ["+48814662507", "+48814662505"]
+
+
+def test_statements_stay_public_only_when_complete():
+    old = migrate(PHONE_NUMBERS)
+    Unit = old.get_model("contacts", "Unit")
+    Team = old.get_model("contacts", "Team")
+    Statement = old.get_model("contacts", "AccessibilityStatement")
+    unit = Unit.objects.create(key="referat", email="referat@lublin.eu")
+    team = Team.objects.create(key="zespol", unit=unit)
+    complete = {
+        "status": "compliant",
+        "prepared_on": "2025-05-01",
+        "contact_team": team,
+        "procedure_pl": "<p>Wniosek.</p>",
+        "architecture_pl": "<p>Winda.</p>",
+        "mobile_apps_pl": "<p>Brak.</p>",
+    }
+    Statement.objects.create(key="gotowa", **complete)
+    Statement.objects.create(key="szkic", **complete | {"architecture_pl": ""})
+
+    new = migrate([("contacts", "0010_statement_complete_when_published")])
+
+    published = new.get_model("contacts", "AccessibilityStatement").objects.filter(
+        is_published=True
+    )
+    assert list(published.values_list("key", flat=True)) == ["gotowa"]

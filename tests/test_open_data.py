@@ -25,6 +25,7 @@ from tests.factories import (
     make_highland,
     make_page,
     make_snapshot,
+    make_statement,
 )
 
 pytestmark = pytest.mark.django_db
@@ -497,6 +498,7 @@ def test_sitemap_lists_every_published_record_in_both_languages(client, director
 
 def test_sitemap_lists_the_static_pages_in_both_languages(client):
     make_page(key="about-clusters")
+    make_statement()
     entries = sitemap_entries(client)
     names = [
         "home",

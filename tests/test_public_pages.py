@@ -683,29 +683,46 @@ A11Y_IDS = [
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_accessibility_statement_has_the_template_ids_once_each(client, language):
-    member = make_team_member(phone="81 466 25 07")
+    member = make_team_member(phone="81 466 25 07", email="klastry@lublin.eu")
     make_statement(contact_team=member.team, procedure_pl="Wniosek można złożyć.")
     content = text(client.get(url("contacts:accessibility", language)))
     for element_id in A11Y_IDS:
         assert content.count(f'id="{element_id}"') == 1, element_id
 
 
-def test_accessibility_statement_dates_show_when_set_and_say_when_not(client):
-    make_statement(published_on=date(2026, 1, 15))
+def test_accessibility_statement_shows_its_dates_and_statutory_status(client):
+    make_statement(published_on=date(2026, 1, 15), updated_on=date(2026, 2, 1))
     content = text(client.get("/en/accessibility-statement/"))
     assert (
         '<time id="a11y-data-publikacja" datetime="2026-01-15">2026-01-15</time>'
         in content
     )
     assert (
-        '<span id="a11y-data-aktualizacja" class="not-set">not set yet</span>'
+        '<time id="a11y-data-aktualizacja" datetime="2026-02-01">2026-02-01</time>'
         in content
     )
     assert '<span id="a11y-podmiot">Lublin City Office</span>' in content
     assert '<strong id="a11y-status">partially compliant</strong>' in content
     polish = text(client.get("/pl/deklaracja-dostepnosci/"))
-    assert "jeszcze nie ustalono" in polish
     assert '<strong id="a11y-status">częściowo zgodna</strong>' in polish
+
+
+@pytest.mark.parametrize(
+    ("status", "polish", "english"),
+    [
+        ("compliant", "zgodna", "fully compliant"),
+        ("partially", "częściowo zgodna", "partially compliant"),
+        ("not_compliant", "niezgodna", "non-compliant"),
+    ],
+)
+def test_accessibility_statement_status_is_worded_as_the_act_words_it(
+    client, status, polish, english
+):
+    make_statement(status=status)
+    pl = text(client.get("/pl/deklaracja-dostepnosci/"))
+    en = text(client.get("/en/accessibility-statement/"))
+    assert f'Strona internetowa jest <strong id="a11y-status">{polish}</strong>' in pl
+    assert f'This website is <strong id="a11y-status">{english}</strong>' in en
 
 
 def test_accessibility_statement_contact_is_the_team(client):

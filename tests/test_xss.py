@@ -205,7 +205,7 @@ def hostile_content(client, publisher, settings):
     about = make_page(key="about-clusters")
     introduction = make_page(key="lublin-economic-highlands")
     report = make_report()
-    member = make_team_member()
+    member = make_team_member(email="klastry@lublin.eu")
     statement = make_statement(contact_team=member.team)
     records = [
         cluster,

@@ -38,6 +38,7 @@ import importlib
 import os
 import shutil
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from django.conf import settings
@@ -51,6 +52,7 @@ from django.test.utils import override_settings
 from playwright.sync_api import ConsoleMessage, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
+from contacts.models import AccessibilityStatement, Unit
 from tests.e2e.pages import BROWSER_LOCALES, HEIGHTS, PASSWORD, WIDTHS
 from tests.staff_sessions import StaffClient, with_second_factor
 
@@ -135,6 +137,7 @@ class StarterSite:
             getattr(migration, function)(state.apps, None)
         if with_content:
             call_command("loaddata", *STARTER_FIXTURES, verbosity=0)
+            complete_the_statement()
             self.users = {
                 # Superusers and publishers sign in with the second factor.
                 "admin": with_second_factor(
@@ -152,6 +155,27 @@ class StarterSite:
         user = User.objects.create_user(username, password=PASSWORD, is_staff=True)
         user.groups.add(Group.objects.get(name=group))
         return user
+
+
+def complete_the_statement() -> None:
+    """The starter statement is a draft until staff complete it (issue 20): here it
+    is completed with test values and published, so that its page is checked as the
+    others are. Nothing of it is starter content."""
+    statement = AccessibilityStatement.objects.get(key="accessibility-statement")
+    Unit.objects.filter(pk=statement.contact_team.unit_id).update(
+        email="klastry@example.org"
+    )
+    AccessibilityStatement.objects.filter(pk=statement.pk).update(
+        status=AccessibilityStatement.Status.COMPLIANT,
+        prepared_on=date(2026, 1, 10),
+        published_on=date(2026, 1, 15),
+        updated_on=date(2026, 1, 15),
+        architecture_pl="<p>Test: budynek.</p>",
+        architecture_en="<p>Test: the building.</p>",
+        mobile_apps_pl="<p>Test: aplikacje.</p>",
+        mobile_apps_en="<p>Test: applications.</p>",
+        is_published=True,
+    )
 
 
 @pytest.fixture(scope="package")
