@@ -4,8 +4,9 @@ An order number is unique within its record (a cluster's projects; its list item
 of one kind), and PostgreSQL and SQLite check that as each row is written. Written
 one by one, the first of two swapped rows takes a number the second still holds,
 and the save fails (form validation does not see it: the inline's form leaves out
-the record, so Django skips the check of the constraint naming it). Before rows are written with new numbers, they are moved out
-of the way: past the highest number of their table, where no row can be met.
+the record, so Django skips the check of the constraint naming it). Before rows are
+written with new numbers, they are moved out of the way: past the highest number of
+their table, where no row can be met.
 """
 
 from django.db.models import F, Max, QuerySet
