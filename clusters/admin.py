@@ -142,7 +142,10 @@ class ClusterAdmin(ClusterExportMixin, PublishableAdmin):
                 ]
             },
         ),
-        (_("Texts"), {"fields": ["characteristics", "membership_conditions"]}),
+        (
+            _("Texts"),
+            {"fields": ["summary", "characteristics", "membership_conditions"]},
+        ),
         CONTACT_FIELDSET,
     ]
 

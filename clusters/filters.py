@@ -120,6 +120,8 @@ LISTED_FIELDS = (
     "name_en",
     "slug_pl",
     "slug_en",
+    "summary_pl",
+    "summary_en",
     "year_established",
     "status",
     "parent",

@@ -340,6 +340,15 @@ class Cluster(Publishable, TranslationMarked, ContactRoutes):
         blank=True,
         help_text=_("For a cluster of clusters."),
     )
+    summary = models.CharField(
+        _("summary"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "What the cluster does, in one sentence: the directory and the table of "
+            "all clusters show it under its name."
+        ),
+    )
     characteristics = RichTextField(_("characteristics"), blank=True)
     membership_conditions = RichTextField(_("membership conditions"), blank=True)
     universities_in_sources = models.BooleanField(

@@ -18,7 +18,14 @@ class CoordinatorTranslationOptions(TranslationOptions):
 
 @register(Cluster)
 class ClusterTranslationOptions(TranslationOptions):
-    fields = ("name", "other_names", "slug", "characteristics", "membership_conditions")
+    fields = (
+        "name",
+        "other_names",
+        "slug",
+        "summary",
+        "characteristics",
+        "membership_conditions",
+    )
 
 
 @register(MembershipSnapshot)
