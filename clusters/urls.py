@@ -13,6 +13,7 @@ urlpatterns = [
         views.ClusterOverviewView.as_view(),
         name="overview",
     ),
+    path(_("clusters/2019-and-today/"), views.GrowthView.as_view(), name="growth"),
     path(_("clusters/<slug:slug>/"), views.ClusterDetailView.as_view(), name="detail"),
     path(
         _("coordinators/<slug:key>/"),

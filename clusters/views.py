@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from clusters import growth
 from clusters.filters import ClusterFilter
 from clusters.models import (
     Cluster,
@@ -124,6 +125,7 @@ class ClusterListView(FilterView):
         context["export_query"] = query
         context["is_filtered"] = bool(query)
         context["year_bands"] = self.year_band_links(without_page)
+        context["growth_year"] = growth.TABLE_YEAR
         context["results_heading"] = self.results_heading(context["paginator"].count)
         page = context.get("page_obj")
         context["page_links"] = (
@@ -204,6 +206,23 @@ class ClusterOverviewView(TemplateView):
             if descending
             else "",
         }
+
+
+class GrowthView(TemplateView):
+    """The clusters of the lublin.eu table of 2019, its figures as published beside
+    each cluster's latest ones (clusters/growth.py)."""
+
+    template_name = "clusters/growth.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = growth.growth_rows()
+        context |= {
+            "rows": rows,
+            "chart": growth.growth_chart(rows),
+            "table_year": growth.TABLE_YEAR,
+        }
+        return context
 
 
 def page_links(page, path: str, query: str) -> dict:

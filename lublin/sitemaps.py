@@ -19,6 +19,7 @@ STATIC_PAGES = [
     "home",
     "clusters:list",
     "clusters:overview",
+    "clusters:growth",
     "ecosystems:list",
     "contacts:team",
     "open_data_page",

@@ -84,6 +84,7 @@ def pages(site) -> list[tuple[str, str]]:
             "home",
             "clusters:list",
             "clusters:overview",
+            "clusters:growth",
             "ecosystems:list",
             "contacts:team",
             "contacts:accessibility",
@@ -106,6 +107,7 @@ def pages(site) -> list[tuple[str, str]]:
             "/pl/klastry/wszystkie-w-tabeli/",
             "/en/clusters/all-in-one-table/",
         ),
+        ("clusters:growth", "/pl/klastry/2019-i-dzis/", "/en/clusters/2019-and-today/"),
         ("ecosystems:list", "/pl/wyzyny/", "/en/highlands/"),
         ("contacts:team", "/pl/kontakt/", "/en/contact/"),
         (

@@ -28,6 +28,7 @@ PUBLIC_PAGES = [
     "directory-filtered",
     "directory-empty",
     "overview",
+    "growth",
     "cluster",
     "coordinator",
     "highland",
@@ -65,6 +66,8 @@ def public_url(name: str, language: str) -> str:
             return f"{directory}?q=zzzzzz"
         if name == "overview":
             return reverse("clusters:overview")
+        if name == "growth":
+            return reverse("clusters:growth")
         if name == "cluster":
             return Cluster.objects.get(key=SHOWCASE_CLUSTER).get_absolute_url()
         if name == "coordinator":
