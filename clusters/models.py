@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from cms import phones
 from cms.caching import bump_content_version
 from cms.documents import Document
-from cms.images import CHOSEN_FROM_LIBRARY
+from cms.images import image_field
 from cms.publishing import (
     Keyed,
     KeyedQuerySet,
@@ -110,15 +110,7 @@ class Coordinator(Keyed, Versioned, TranslationMarked, ContactRoutes):
     )
     # Shown under the coordinator's name, an h3: no subheadings.
     description = RichTextField(_("description"), blank=True, heading_levels=())
-    logo = models.ForeignKey(
-        "cms.Image",
-        verbose_name=_("logo"),
-        related_name="coordinator_logos",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        help_text=CHOSEN_FROM_LIBRARY,
-    )
+    logo = image_field(_("logo"), "coordinator_logos")
 
     objects = CoordinatorQuerySet.as_manager()
 
@@ -360,15 +352,7 @@ class Cluster(Publishable, TranslationMarked, ContactRoutes):
             "lists it with the clusters that have universities."
         ),
     )
-    logo = models.ForeignKey(
-        "cms.Image",
-        verbose_name=_("logo"),
-        related_name="cluster_logos",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        help_text=CHOSEN_FROM_LIBRARY,
-    )
+    logo = image_field(_("logo"), "cluster_logos")
     member_organisations = models.ManyToManyField(
         Organisation,
         verbose_name=_("member organisations"),

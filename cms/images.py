@@ -45,6 +45,20 @@ ALT_TEXT_MISSING = _(
 )
 
 
+def image_field(verbose_name, related_name: str) -> models.ForeignKey:
+    """An optional image of a record, picked from the library (a logo, a photo): an
+    image in use cannot be deleted."""
+    return models.ForeignKey(
+        "cms.Image",
+        verbose_name=verbose_name,
+        related_name=related_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=CHOSEN_FROM_LIBRARY,
+    )
+
+
 class Image(models.Model):
     """A picture of the library, with what it shows in words (its alt text)."""
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms import phones
-from cms.images import CHOSEN_FROM_LIBRARY
+from cms.images import image_field
 from cms.publishing import Keyed, Publishable, Versioned, schedule_in_order
 from cms.revisions import revisions_of
 from cms.rich_text import RichTextField, plain_text
@@ -85,15 +85,7 @@ class TeamMember(Versioned, TranslationMarked):
     phone = phones.phone_field()
     email = models.EmailField(_("e-mail"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    photo = models.ForeignKey(
-        "cms.Image",
-        verbose_name=_("photo"),
-        related_name="team_member_photos",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        help_text=CHOSEN_FROM_LIBRARY,
-    )
+    photo = image_field(_("photo"), "team_member_photos")
 
     objects = TeamMemberQuerySet.as_manager()
 

@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cms.images import CHOSEN_FROM_LIBRARY
+from cms.images import image_field
 from cms.publishing import Publishable, schedule_in_order, unique_per_language
 from cms.rich_text import RichTextField
 from cms.translation_marks import TranslationMarked
@@ -16,15 +16,7 @@ class Highland(Publishable, TranslationMarked):
     summary = models.TextField(_("summary"), blank=True)
     # Shown right under the page's h1.
     body = RichTextField(_("body"), blank=True, heading_levels=(2, 3))
-    image = models.ForeignKey(
-        "cms.Image",
-        verbose_name=_("picture"),
-        related_name="highland_images",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        help_text=CHOSEN_FROM_LIBRARY,
-    )
+    image = image_field(_("picture"), "highland_images")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     cooperates_with = models.ManyToManyField(
         "self", verbose_name=_("cooperates with"), blank=True, symmetrical=True
