@@ -24,13 +24,9 @@ from django.views.decorators.http import require_safe
 from clusters.filters import ClusterFilter
 from clusters.models import CONTACT_FIELDS, Cluster, MembershipSnapshot
 from cms import phones
+from cms.site_identity import current_identity
 from ecosystems.models import Highland
 
-DEFAULT_LICENCE = {
-    "name": "CC BY 4.0",
-    "url": "https://creativecommons.org/licenses/by/4.0/",
-    "attribution": "Urząd Miasta Lublin (City of Lublin)",
-}
 LANGUAGE_CODES = ("pl", "en")
 FIGURES = (
     "members",
@@ -190,7 +186,8 @@ class ExportClusterFilter(ClusterFilter):
 
 
 def licence() -> dict:
-    return getattr(settings, "OPEN_DATA_LICENCE", DEFAULT_LICENCE)
+    """The open data's licence and attribution, as staff set them (cms/identity.py)."""
+    return current_identity().licence
 
 
 def per_language(record, field: str) -> dict:

@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cms import (
     accounts_admin,  # noqa: F401 (staff accounts' admin, registered)
+    identity_admin,  # noqa: F401 (the site's identity, registered)
     library_admin,  # noqa: F401 (image and document libraries, registered)
     phones,
     translation_status,

@@ -124,3 +124,4 @@ class Revision(models.Model):
 # The shared libraries' models live in modules of their own; imported here so that
 # Django finds them.
 from cms.documents import Document  # noqa: E402, F401
+from cms.identity import SiteIdentity  # noqa: E402, F401

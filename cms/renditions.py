@@ -53,6 +53,8 @@ class Fluid:
 # page with 1rem margins; cards in a grid of 17rem columns or more, 1.25rem padding.
 PRESETS = {
     "logo": Box(240, 120),
+    # The site's logo or crest in the header, beside its name.
+    "crest": Box(200, 56),
     "small-logo": Box(160, 80),
     "photo": Box(96, 128),
     "thumbnail": Box(120, 80),

@@ -1,7 +1,7 @@
 """What search engines and link previews read: meta descriptions and schema.org JSON-LD.
 
 Every page's JSON-LD is one `@graph`, as Yoast and most CMSs write it: the page
-(`WebPage` or a subtype), the site (`WebSite`), its publisher (the City of Lublin as a
+(`WebPage` or a subtype), the site (`WebSite`), its publisher (cms/identity.py, as a
 `GovernmentOrganization`) and the record the page is about. Records are identified by
 their stable `key` (`{SITE_URL}/#cluster-<key>`), not by a page address, so the Polish
 and English pages describe the same node and a changed slug does not change it.
@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
 
 from cms.renditions import social_image
+from cms.site_identity import current_identity
 from cms.translated import TranslatedText, translated_text
 
 CONTEXT = "https://schema.org"
@@ -137,11 +137,12 @@ def image_object(image) -> dict | None:
 
 
 def publisher_node() -> dict:
+    identity = current_identity()
     return {
         "@type": "GovernmentOrganization",
         "@id": node_id("publisher"),
-        "name": gettext("City of Lublin"),
-        "areaServed": {"@type": "City", "name": "Lublin"},
+        "name": identity.publisher_name,
+        "areaServed": {"@type": "City", "name": identity.city_name},
     }
 
 
@@ -150,7 +151,7 @@ def website_node() -> dict:
     return {
         "@type": "WebSite",
         "@id": node_id("website"),
-        "name": gettext("Clusters in Lublin"),
+        "name": current_identity().site_name,
         "url": absolute(reverse("home")),
         "inLanguage": [code for code, _name in settings.LANGUAGES],
         "publisher": {"@id": node_id("publisher")},
@@ -180,7 +181,7 @@ def page_graph(
             "@type": page_type,
             "@id": url,
             "url": url,
-            "name": title or gettext("Clusters in Lublin"),
+            "name": title or current_identity().site_name,
             "description": description,
             "inLanguage": translation.get_language(),
             "isPartOf": {"@id": node_id("website")},

@@ -117,9 +117,19 @@ class MissingCount:
 
 
 def translated_models() -> list[type[Model]]:
-    """Every model with translated texts, in app and model order."""
+    """Every model with translated texts that may lack a language, in app and model
+    order: one whose form requires every language (the site's identity) never does."""
     registered = set(translator.get_registered_models(abstract=False))
-    return [model for model in apps.get_models() if model in registered]
+    return [
+        model
+        for model in apps.get_models()
+        if model in registered and not requires_every_language(model)
+    ]
+
+
+def requires_every_language(model) -> bool:
+    required = translator.get_options_for_model(model).required_languages
+    return set(required) >= set(LANGUAGE_CODES)
 
 
 def missing_translation_counts() -> list[MissingCount]:

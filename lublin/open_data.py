@@ -16,6 +16,8 @@ from django.db.models import Max
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
@@ -35,6 +37,7 @@ from clusters.open_data import (
     licence,
 )
 from cms import phones
+from cms.site_identity import current_identity
 from contacts.models import Team
 from ecosystems.models import Highland
 
@@ -50,17 +53,39 @@ MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
 EXAMPLE_CLUSTERS = 20
 EXAMPLE_LENGTH = 80
 
+
+def _about_the_site(text: str):
+    """A text of the metadata naming the site, its city or publisher as staff set
+    them (cms/identity.py), read in the language active when it is written."""
+
+    def written() -> str:
+        identity = current_identity()
+        return gettext(text) % {
+            "site": identity.site_name,
+            "city": identity.city_name,
+            "publisher": identity.publisher_name,
+        }
+
+    return lazy(written, str)()
+
+
+DATASET_TITLE = _about_the_site(gettext_noop("%(site)s: the cluster directory"))
+DATASET_DESCRIPTION = _about_the_site(
+    gettext_noop(
+        "The published directory of the business clusters of %(city)s: names, year "
+        "established, status, membership figures and their history, coordinators, "
+        "the Highlands they belong to and the addresses of their pages."
+    )
+)
+CATALOGUE_TITLE = _about_the_site(gettext_noop("Open data: %(site)s"))
+CATALOGUE_DESCRIPTION = _about_the_site(
+    gettext_noop(
+        "Data about the business clusters of %(city)s. Publisher: %(publisher)s."
+    )
+)
+PUBLISHER_NAME = lazy(lambda: current_identity().publisher_name, str)()
+CITY_NAME = lazy(lambda: current_identity().city_name, str)()
 # The exports, in the order the page and the index list them.
-DATASET_TITLE = _("Business clusters of Lublin")
-DATASET_DESCRIPTION = _(
-    "The published directory of Lublin's business clusters and the Lublin Economic "
-    "Highlands: names, year established, status, membership figures and their "
-    "history, coordinators, Highlands and the addresses of their pages."
-)
-CATALOGUE_TITLE = _("Open data of the clusters website of the City of Lublin")
-CATALOGUE_DESCRIPTION = _(
-    "Data published by the City of Lublin about the city's business clusters."
-)
 EXPORTS = (
     {
         "name": "clusters_json",
@@ -211,7 +236,7 @@ def catalogue_graph() -> Graph:
     pages = page_urls()
 
     graph.add((publisher, RDF.type, FOAF.Agent))
-    graph.add((publisher, FOAF.name, Literal(terms["attribution"])))
+    add_texts(graph, publisher, FOAF.name, PUBLISHER_NAME)
     graph.add((publisher, DCTERMS.type, PUBLISHER_TYPE))
     graph.add((licence_document, RDF.type, DCTERMS.LicenseDocument))
     graph.add((licence_document, DCTERMS.title, Literal(terms["name"])))
@@ -239,7 +264,7 @@ def catalogue_graph() -> Graph:
         graph.add((dataset, DCAT.landingPage, URIRef(url)))
     for language in LANGUAGES.values():
         graph.add((dataset, DCTERMS.language, language))
-    for keyword in (_("clusters"), _("Lublin"), _("economy")):
+    for keyword in (_("clusters"), CITY_NAME, _("economy")):
         add_texts(graph, dataset, DCAT.keyword, keyword)
     if modified is not None:
         graph.add((dataset, DCTERMS.modified, modified))

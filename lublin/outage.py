@@ -18,7 +18,7 @@ from http import HTTPStatus
 from django.core.signals import request_finished, request_started
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
@@ -83,4 +83,13 @@ def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
     exception = sys.exception()
     if isinstance(exception, UNAVAILABLE_ERRORS):
         return unavailable(request, exception)
-    return defaults.server_error(request, template_name)
+    try:
+        # Imported here: the database backend (lublin/postgresql) imports this module
+        # before any model can be defined.
+        from cms.site_identity import known_identity
+
+        # The site's names as last read: nothing here asks the database.
+        content = loader.render_to_string(template_name, {"identity": known_identity()})
+    except Exception:  # the page of last resort: Django's own plain one
+        return defaults.server_error(request, template_name)
+    return HttpResponseServerError(content)

@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cms.site_identity.identity",
             ],
         },
     },
@@ -296,11 +297,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "klastry@localh
 # preview and confirmation; one never confirmed is removed after 6 hours.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
-OPEN_DATA_LICENCE = {
-    "name": "CC BY 4.0",
-    "url": "https://creativecommons.org/licenses/by/4.0/",
-    "attribution": "Urząd Miasta Lublin (City of Lublin)",
-}
+# The site's names, colour and open data licence until staff edit them in the admin
+# (cms/identity.py): Lublin's. Another city's instance starts from its own file
+# (`setup_instance --identity FILE`, README "Another city").
+SITE_IDENTITY_FILE = FIXTURE_DIRS[0] / "identity.json"
 
 # Uploaded images and documents (README, "Images, documents and formatted texts").
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")

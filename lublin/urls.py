@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
@@ -12,11 +13,15 @@ from two_factor.urls import urlpatterns as two_factor_urls
 
 from cms import recovery
 from cms.media import serve_media
+from cms.site_identity import current_identity, theme_css
 from lublin.open_data import OpenDataView
 from lublin.sitemaps import SITEMAPS
 from lublin.views import HomeView, healthz, robots_txt
 
-admin.site.site_header = admin.site.site_title = "Klastry Lublin"
+# The site's name as staff edit it (cms/identity.py), read each time a page is drawn.
+admin.site.site_header = admin.site.site_title = lazy(
+    lambda: current_identity().site_name, str
+)()
 # A lost second factor is reset with `manage.py two_factor_disable` (docs/deployment.md);
 # django-otp's own device pages would show users' secret keys to every superuser.
 admin.site.unregister([StaticDevice, TOTPDevice])
@@ -53,6 +58,7 @@ urlpatterns = [
     path("", include("lublin.open_data_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("theme.css", theme_css, name="theme_css"),
     # Renditions and documents on the local disk (answers 404 with an S3 store).
     path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", serve_media, name="media"),
 ]

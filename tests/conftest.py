@@ -39,3 +39,23 @@ def publisher(db) -> User:
     user.groups.add(Group.objects.get(name="publishers"))
     # Publishers reach the admin only with the second factor.
     return with_second_factor(user)
+
+
+@pytest.fixture
+def set_identity(db):
+    """`set_identity(site_name_pl=…)`: the site's identity record, the starter values
+    with those given. Afterwards the content version is replaced, so that no process
+    memory (cms/site_identity.py) keeps the rolled-back record for the next test."""
+    from cms.caching import bump_content_version
+    from cms.identity import SiteIdentity, starter_identity
+
+    def set_identity(**values) -> SiteIdentity:
+        identity = SiteIdentity.objects.first() or starter_identity()
+        for name, value in values.items():
+            setattr(identity, name, value)
+        identity.full_clean(validate_unique=False)
+        identity.save()
+        return identity
+
+    yield set_identity
+    bump_content_version()

@@ -194,7 +194,7 @@ def test_an_editor_opening_a_delete_address_gets_the_admins_page_in_polish(
     response = client.get(admin_url(cluster, "delete", cluster.pk))
     assert response.status_code == HTTPStatus.FORBIDDEN
     page = response.content.decode()
-    assert "<title>Brak uprawnień | Klastry Lublin</title>" in page
+    assert "<title>Brak uprawnień | Klastry w Lublinie</title>" in page
     assert "Twoje konto nie ma uprawnień do tej czynności" in page
     assert "Niczego nie zmieniono." in page
     assert 'href="/admin/">Wróć do pulpitu</a>' in page

@@ -69,7 +69,9 @@ def test_change_form_and_its_inlines_read_as_polish(polish_editor):
     page = polish_editor.get(
         reverse("admin:clusters_cluster_change", args=[cluster.pk])
     ).content.decode()
-    assert "<title>Klaster testowy | Edycja: klaster | Klastry Lublin</title>" in page
+    assert (
+        "<title>Klaster testowy | Edycja: klaster | Klastry w Lublinie</title>" in page
+    )
     assert "Dodaj kolejny wiersz:" in page
     assert not EVERY_GENDER.search(page), EVERY_GENDER.search(page)
 

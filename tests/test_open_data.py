@@ -16,7 +16,7 @@ from django.utils import translation
 from jsonschema import Draft202012Validator
 
 from clusters.models import Cluster
-from clusters.open_data import CSV_COLUMNS, DEFAULT_LICENCE
+from clusters.open_data import CSV_COLUMNS
 from cms.publishing import mark_edited
 from ecosystems.models import Highland
 from tests.factories import (
@@ -274,21 +274,26 @@ def test_clusters_json_hides_draft_highlands_and_draft_parents(client, directory
     assert records["orphan"]["parent"] is None
 
 
-def test_clusters_json_carries_the_default_licence(client, settings, directory):
-    del settings.OPEN_DATA_LICENCE
-    assert get_json(client, "clusters_json")["licence"] == DEFAULT_LICENCE
-    assert DEFAULT_LICENCE["name"] == "CC BY 4.0"
-    assert "Lublin" in DEFAULT_LICENCE["attribution"]
-
-
-def test_licence_comes_from_settings(client, settings, directory):
-    settings.OPEN_DATA_LICENCE = {
-        "name": "CC0 1.0",
-        "url": "https://creativecommons.org/publicdomain/zero/1.0/",
-        "attribution": "Miasto Lublin",
+def test_clusters_json_carries_the_starter_licence(client, directory):
+    assert get_json(client, "clusters_json")["licence"] == {
+        "name": "CC BY 4.0",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+        "attribution": "Urząd Miasta Lublin (City of Lublin)",
     }
+
+
+def test_licence_comes_from_the_site_identity(client, set_identity, directory):
+    set_identity(
+        licence_name="CC0 1.0",
+        licence_url="https://creativecommons.org/publicdomain/zero/1.0/",
+        attribution="Miasto Testowe",
+    )
     for name in ("clusters_json", "highlands_json"):
-        assert get_json(client, name)["licence"] == settings.OPEN_DATA_LICENCE
+        assert get_json(client, name)["licence"] == {
+            "name": "CC0 1.0",
+            "url": "https://creativecommons.org/publicdomain/zero/1.0/",
+            "attribution": "Miasto Testowe",
+        }
     response = client.get(reverse("open_data:clusters_csv"))
     assert "publicdomain/zero" in response["Link"]
 

@@ -139,12 +139,12 @@ def test_open_data_page_links_every_export_and_every_link_answers(
 
 
 @pytest.mark.parametrize("language", ["pl", "en"])
-def test_open_data_page_shows_the_licence_from_the_settings(client, settings, language):
-    settings.OPEN_DATA_LICENCE = {
-        "name": "CC0 1.0",
-        "url": "https://creativecommons.org/publicdomain/zero/1.0/",
-        "attribution": "Miasto Testowe",
-    }
+def test_open_data_page_shows_the_licence_staff_set(client, set_identity, language):
+    set_identity(
+        licence_name="CC0 1.0",
+        licence_url="https://creativecommons.org/publicdomain/zero/1.0/",
+        attribution="Miasto Testowe",
+    )
     main = main_of(client.get(PAGES[language]))
     assert "CC0 1.0" in main
     assert 'href="https://creativecommons.org/publicdomain/zero/1.0/"' in main

@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from cms import phones, renditions
+from cms.site_identity import current_identity
 from cms.structured_data import OG_LOCALES, json_ld, page_graph, summarise
 from cms.translated import (
     LANGUAGE_CODES,
@@ -173,11 +174,12 @@ def page_meta(
     (an `Entities`) adds the page's records to the JSON-LD. With `index` off (error
     pages) only the title and description are written.
     """
-    site = gettext("Clusters in Lublin")
+    identity = current_identity()
+    site = identity.site_name
     description = summarise(description or "") or gettext(
-        "Clusters and the Lublin Economic Highlands: a directory published by the "
-        "City of Lublin."
-    )
+        "%(site)s: the directory of the city's business clusters. Publisher: "
+        "%(publisher)s."
+    ) % {"site": site, "publisher": identity.publisher_name}
     full_title = (
         gettext("%(page)s – %(site)s") % {"page": title, "site": site}
         if title

@@ -75,6 +75,7 @@ STAFF_GROUP_MIGRATIONS = [
     ("contacts", "0003_publish_permissions", "grant_to_publishers"),
     ("clusters", "0012_report_document", "grant_documents"),
     ("clusters", "0013_logos", "grant_image_permissions"),
+    ("clusters", "0017_site_identity_permissions", "grant_identity_permissions"),
 ]
 
 

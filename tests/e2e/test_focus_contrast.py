@@ -18,6 +18,8 @@ header, not over the page's white).
 
 import pytest
 
+from cms.colours import validate_accent_colour
+from cms.identity import starter_identity
 from tests.e2e.pages import LANGUAGES, WIDTH_IDS, WIDTHS, public_url
 
 pytestmark = pytest.mark.browser
@@ -40,6 +42,8 @@ TEXT_CONTRAST = 4.5
 INDICATOR_CONTRAST = 3.0
 MIN_OUTLINE_PX = 2
 MAX_TAB_STOPS = 400
+# The lightest grey the accent colour check accepts (4.56:1 on the panels' grey).
+LIGHTEST_ACCENT = "#6f6f6f"
 
 # Colour arithmetic and what each focusable element looks like before any focus.
 MEASURE = """() => {
@@ -259,7 +263,27 @@ def problems_of(stop: dict) -> list[str]:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_focused_element_can_be_seen_and_read(new_context, language, name, width):
     page = new_context(language=language, width=width).new_page()
-    url = public_url(name, language)
+    assert_focus_readable(page, public_url(name, language), width)
+
+
+@pytest.mark.parametrize("width", WIDTHS, ids=WIDTH_IDS)
+@pytest.mark.parametrize("name", ["home", "directory"])
+def test_focus_stays_readable_in_the_lightest_accent_colour_staff_may_choose(
+    editable_site, new_context, name, width
+):
+    """The accent colour check (cms/colours.py) keeps the menu, buttons and links
+    readable, focused or not, whatever colour it accepts."""
+    identity = starter_identity()
+    identity.accent_colour = LIGHTEST_ACCENT
+    validate_accent_colour(LIGHTEST_ACCENT)
+    identity.save()
+    page = new_context(width=width).new_page()
+    assert_focus_readable(page, public_url(name, "pl"), width)
+    brand = "getComputedStyle(document.documentElement).getPropertyValue('--brand')"
+    assert page.evaluate(brand).strip() == LIGHTEST_ACCENT
+
+
+def assert_focus_readable(page, url: str, width: str) -> None:
     page.goto(url)
 
     stops = tab_through(page)

@@ -17,13 +17,15 @@ from django.utils import translation
 
 from cms import revisions
 from cms.content_apps import content_apps
+from cms.identity import SiteIdentity, identity_from_file
 from cms.publishing import publishable_models
 
 
 class Command(BaseCommand):
     help = (
-        "Prepare a new instance: load the starter content into an empty database and, "
-        "on the embedded SQLite default only, create a local superuser."
+        "Prepare a new instance: set the site's identity, load the starter content "
+        "into an empty database and, on the embedded SQLite default only, create a "
+        "local superuser."
     )
 
     def add_arguments(self, parser):
@@ -32,9 +34,35 @@ class Command(BaseCommand):
             action="store_true",
             help="Create a superuser with a random password printed once, if none exists.",
         )
+        parser.add_argument(
+            "--identity",
+            metavar="FILE",
+            help=(
+                "The site's names, accent colour and open data licence, from a JSON "
+                "file with the fields of fixtures/identity.json; replaces those set "
+                "before (the logo stays). Without it, an instance that has none gets "
+                "fixtures/identity.json's (Lublin's)."
+            ),
+        )
+        parser.add_argument(
+            "--empty",
+            action="store_true",
+            help="Load no starter content: another city's staff add their own.",
+        )
 
-    def handle(self, *args, local_superuser: bool = False, **options) -> None:
-        if has_content():
+    def handle(
+        self,
+        *args,
+        local_superuser: bool = False,
+        identity: str | None = None,
+        empty: bool = False,
+        **options,
+    ) -> None:
+        # Checked before anything is written: a wrong file changes nothing.
+        new_identity = self.identity_to_set(identity)
+        if empty:
+            self.stdout.write("--empty: no starter content loaded.")
+        elif has_content():
             self.stdout.write("Content present: starter fixtures not loaded.")
         else:
             paths = [
@@ -59,8 +87,34 @@ class Command(BaseCommand):
                     f"{describe_failure(paths, error)}\n"
                     "Starter content not loaded; the database is unchanged."
                 ) from error
+        if new_identity is not None:
+            new_identity.save()
+            self.stdout.write(
+                f"Site identity set: {new_identity.site_name_pl} / "
+                f"{new_identity.site_name_en}."
+            )
         if local_superuser:
             self.create_local_superuser()
+
+    def identity_to_set(self, path: str | None) -> SiteIdentity | None:
+        """The identity of the file named, or the starter one for an instance that
+        has none; None when there is nothing to change."""
+        current = SiteIdentity.objects.first()
+        if path is None and current is not None:
+            return None
+        path = path or settings.SITE_IDENTITY_FILE
+        with translation.override("en"):
+            try:
+                identity = identity_from_file(path)
+            except ValidationError as error:
+                problems = "; ".join(error.messages)
+                raise CommandError(
+                    f"{path}: {problems}\nThe site's identity was not changed; "
+                    "nothing was loaded."
+                ) from error
+        if current is not None:
+            identity.logo_id = current.logo_id
+        return identity
 
     def create_local_superuser(self) -> None:
         if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
