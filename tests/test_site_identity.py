@@ -21,7 +21,7 @@ from cms.identity import SiteIdentity, starter_identity
 from contacts.models import AccessibilityStatement, Team
 from ecosystems.models import Highland
 from tests.admin_forms import form_values
-from tests.factories import make_image
+from tests.factories import make_cluster, make_image, make_team_member
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +81,22 @@ def test_every_page_names_the_site_and_publisher_staff_set(
     assert publisher["name"] == PUBLISHERS[language]
     assert publisher["areaServed"]["name"] == "Testowo"
     assert "Lublin" not in header + footer
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_cluster_pages_name_the_publisher_whose_team_answers(
+    visitor, set_identity, language
+):
+    set_identity(**TESTOWO)
+    make_team_member(phone="+48 81 466 25 07")
+    with translation.override(language):
+        address = make_cluster().get_absolute_url()
+    html = visitor.get(address).content.decode()
+    says = {
+        "pl": "Zespół ds. klastrów (Urząd Miasta Testowo) odpowiada",
+        "en": "The clusters team (City of Testowo) answers",
+    }
+    assert says[language] in " ".join(html.split())
 
 
 def test_an_edit_shows_on_cached_pages_at_once(visitor, set_identity):
