@@ -1,6 +1,6 @@
 """The site's identity: the names it goes by, its logo or crest, its accent colour and
-the terms of its open data, in one record staff edit in the admin ("Identyfikacja
-strony").
+the terms of its open data, in one record publishers edit in the admin
+("Identyfikacja serwisu").
 
 A new instance gets its values from a JSON file (`setup_instance`, by default
 `fixtures/identity.json`, Lublin's); until that record exists the pages show the
