@@ -7,15 +7,18 @@ A new instance gets its values from a JSON file (`setup_instance`, by default
 file's values. Pages read it through cms/site_identity.py.
 """
 
+import hashlib
 import json
 from pathlib import Path
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from cms.colours import shades, validate_accent_colour
+from cms.colours import HEX_COLOUR, shades, validate_accent_colour
 from cms.images import image_field
 
 # The fields a JSON file for `setup_instance --identity` gives: every text in both
@@ -57,8 +60,8 @@ class SiteIdentity(models.Model):
         _("publisher"),
         max_length=200,
         help_text=_(
-            "The city or the office unit that publishes the site, shown above its "
-            "name and in the footer, e.g. “Urząd Miasta Lublin”."
+            "The city, or the department of its office, that publishes the site, "
+            "shown above its name and in the footer, e.g. “Urząd Miasta Lublin”."
         ),
     )
     logo = image_field(_("logo or crest"), related_name="site_identities")
@@ -101,8 +104,21 @@ class SiteIdentity(models.Model):
         super().save(*args, **kwargs)
 
     @property
-    def colour_properties(self) -> dict[str, str]:
-        return shades(self.accent_colour)
+    def theme(self) -> str:
+        """The stylesheet of the accent colour (/theme.css). A colour that is not
+        `#rrggbb` (written past the form's check, by a load or the shell) is never
+        written into it: the site's own colours stay."""
+        if not HEX_COLOUR.fullmatch(self.accent_colour or ""):
+            return ""
+        lines = [
+            f"  {name}: {value};" for name, value in shades(self.accent_colour).items()
+        ]
+        return ":root {\n" + "\n".join(lines) + "\n}\n"
+
+    @property
+    def theme_version(self) -> str:
+        """Changes whenever the stylesheet does (a new colour, or new shades)."""
+        return hashlib.sha256(self.theme.encode()).hexdigest()[:12]
 
     @property
     def licence(self) -> dict[str, str]:
@@ -150,3 +166,22 @@ def identity_from_file(path: Path | str) -> SiteIdentity:
 def starter_identity() -> SiteIdentity:
     """The identity of the starter file: what pages show until the record exists."""
     return identity_from_file(settings.SITE_IDENTITY_FILE)
+
+
+@checks.register()
+def check_identity_file(app_configs, **kwargs) -> list[checks.Error]:
+    """`manage.py check` (and every start) names a starter identity file that pages
+    could not show, before any page needs it."""
+    try:
+        with translation.override("en"):  # as the rest of the command line
+            starter_identity()
+    except ValidationError as error:
+        return [
+            checks.Error(
+                f"{settings.SITE_IDENTITY_FILE}: {'; '.join(error.messages)}",
+                hint="Give every field of fixtures/identity.json a valid value, or "
+                "point DJANGO_SITE_IDENTITY_FILE at a file that does.",
+                id="cms.E001",
+            )
+        ]
+    return []

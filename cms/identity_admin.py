@@ -18,7 +18,7 @@ class SiteIdentityAdmin(TabbedTranslationAdmin):
     readonly_fields = ["logo_preview"]
     fieldsets = [
         (_("Names"), {"fields": ["site_name", "city_name", "publisher_name"]}),
-        (_("Look"), {"fields": ["logo", "logo_preview", "accent_colour"]}),
+        (_("Appearance"), {"fields": ["logo", "logo_preview", "accent_colour"]}),
         (_("Open data"), {"fields": ["licence_name", "licence_url", "attribution"]}),
     ]
     Media = StaffFormMedia

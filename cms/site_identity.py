@@ -3,13 +3,14 @@ for the current content version (cms/caching.py), which saving the record replac
 so no page asks the database for it and every worker shows an edit from its next
 page on."""
 
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 
 from cms.caching import content_version
 from cms.identity import SiteIdentity, starter_identity
+from cms.revisions import in_sandbox
 
 # The identity last read, with the content version it was read at.
 _remembered: tuple[str, SiteIdentity] | None = None
@@ -20,20 +21,25 @@ def current_identity() -> SiteIdentity:
     database cannot be reached (the 503 page), the one last read, or the starter."""
     global _remembered
     version = content_version()
-    if _remembered is not None and _remembered[0] == version:
-        return _remembered[1]
+    remembered = _remembered
+    if remembered is not None and remembered[0] == version:
+        return remembered[1]
     try:
         identity = SiteIdentity.objects.select_related("logo").first()
-    except DatabaseError:
+    except (OperationalError, InterfaceError):  # lublin/outage.py's "unavailable"
         return known_identity()
     identity = identity or starter_identity()
-    _remembered = (version, identity)
+    # A preview's sandbox is rolled back without a new content version: what it
+    # reads is never remembered.
+    if not in_sandbox():
+        _remembered = (version, identity)
     return identity
 
 
 def known_identity() -> SiteIdentity:
     """The identity without asking the database or the cache (the error pages)."""
-    return _remembered[1] if _remembered is not None else starter_identity()
+    remembered = _remembered
+    return remembered[1] if remembered is not None else starter_identity()
 
 
 def identity(request) -> dict:
@@ -43,16 +49,11 @@ def identity(request) -> dict:
 
 def theme_css(request) -> HttpResponse:
     """/theme.css: the accent colour's custom properties, after static/css/site.css.
-    Pages link it with the colour in the address (`?v=0b4a85`), so a browser may keep
-    that copy for good; any other address is kept a minute."""
+    Pages link it with a hash of its text in the address (`?v=…`), so a browser may
+    keep that copy for good; any other address is kept a minute."""
     identity = current_identity()
-    lines = [
-        f"  {name}: {value};" for name, value in identity.colour_properties.items()
-    ]
-    response = HttpResponse(
-        ":root {\n" + "\n".join(lines) + "\n}\n", content_type="text/css; charset=utf-8"
-    )
-    if request.GET.get("v") == identity.accent_colour.lstrip("#").lower():
+    response = HttpResponse(identity.theme, content_type="text/css; charset=utf-8")
+    if request.GET.get("v") == identity.theme_version:
         patch_cache_control(
             response, public=True, max_age=365 * 24 * 3600, immutable=True
         )

@@ -298,9 +298,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "klastry@localh
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # The site's names, colour and open data licence until staff edit them in the admin
-# (cms/identity.py): Lublin's. Another city's instance starts from its own file
-# (`setup_instance --identity FILE`, README "Another city").
-SITE_IDENTITY_FILE = FIXTURE_DIRS[0] / "identity.json"
+# (cms/identity.py), and what `setup_instance` sets: Lublin's by default. Another city
+# names its own file (README, "Site identity, and another city").
+SITE_IDENTITY_FILE = Path(
+    os.environ.get("DJANGO_SITE_IDENTITY_FILE") or FIXTURE_DIRS[0] / "identity.json"
+)
 
 # Uploaded images and documents (README, "Images, documents and formatted texts").
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")

@@ -16,8 +16,14 @@ from rdflib import Graph, Literal
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from clusters.models import Cluster
+from cms.caching import bump_content_version
 from cms.colours import contrast, shades, validate_accent_colour
-from cms.identity import SiteIdentity, starter_identity
+from cms.identity import (
+    FILE_FIELDS,
+    SiteIdentity,
+    check_identity_file,
+    starter_identity,
+)
 from contacts.models import AccessibilityStatement, Team
 from ecosystems.models import Highland
 from tests.admin_forms import form_values
@@ -108,11 +114,29 @@ def test_an_edit_shows_on_cached_pages_at_once(visitor, set_identity):
     assert "Klastry w Lublinie" not in after
 
 
-def test_until_the_record_exists_pages_show_the_starter_file(visitor):
+def test_until_the_record_exists_pages_show_the_file_the_settings_name(
+    visitor, settings, tmp_path, set_identity
+):
+    settings.SITE_IDENTITY_FILE = write_identity(tmp_path)
+    bump_content_version()
     assert not SiteIdentity.objects.exists()
     html = visitor.get("/pl/").content.decode()
-    assert '<span class="site-title">Klastry w Lublinie</span>' in html
-    assert '<span class="site-owner">Urząd Miasta Lublin</span>' in html
+    assert '<span class="site-title">Klastry w Testowie</span>' in html
+    assert '<span class="site-owner">Urząd Miasta Testowo</span>' in html
+
+
+def test_names_are_escaped_once_in_descriptions_and_json_ld(visitor, set_identity):
+    set_identity(site_name_en="R&D Clusters <of> Testowo's")
+    with translation.override("en"):
+        address = make_cluster(characteristics_en="").get_absolute_url()
+    html = visitor.get(address).content.decode()
+    escaped = "R&amp;D Clusters &lt;of&gt; Testowo&#x27;s"
+    assert f'<meta name="description" content="{escaped}: a cluster' in html
+    assert "&amp;amp;" not in html and "&amp;#x27;" not in html
+    graph = json_ld(html)
+    assert node(graph, "WebSite")["name"] == "R&D Clusters <of> Testowo's"
+    page = next(item for item in graph["@graph"] if item.get("@id") == item.get("url"))
+    assert page["description"].startswith("R&D Clusters <of> Testowo's: a cluster")
 
 
 def test_the_logo_or_crest_is_shown_in_the_header_with_its_alt_text(
@@ -127,19 +151,16 @@ def test_the_logo_or_crest_is_shown_in_the_header_with_its_alt_text(
         assert 'class="picture picture-crest"' in header
 
 
-def test_no_logo_no_image_in_the_header(visitor):
-    html = visitor.get("/pl/").content.decode()
-    header = html[html.index("<header") : html.index("</header>")]
-    assert "<img" not in header
-
-
-def test_the_500_page_names_the_site_without_asking_the_database(set_identity):
+def test_the_500_page_names_the_site_without_asking_the_database(
+    set_identity, django_assert_num_queries
+):
     from cms.site_identity import current_identity
     from lublin.outage import server_error
 
     set_identity(**TESTOWO)
     current_identity()  # as a page drawn before the failure did
-    response = server_error(None)
+    with django_assert_num_queries(0):
+        response = server_error(None)
     assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
     assert "Klastry w Testowie" in response.content.decode()
     assert "Urząd Miasta Testowo" in response.content.decode()
@@ -149,10 +170,11 @@ def test_the_500_page_names_the_site_without_asking_the_database(set_identity):
 
 
 def test_the_accent_colour_and_its_shades_reach_the_pages(visitor, set_identity):
-    set_identity(accent_colour="#5A2D82")
+    identity = set_identity(accent_colour="#5A2D82")
     html = visitor.get("/pl/").content.decode()
-    assert 'href="/theme.css?v=5a2d82"' in html
-    theme = visitor.get("/theme.css?v=5a2d82")
+    address = f"/theme.css?v={identity.theme_version}"
+    assert f'href="{address}"' in html
+    theme = visitor.get(address)
     assert theme["Content-Type"] == "text/css; charset=utf-8"
     css = theme.content.decode()
     for name, value in shades("#5a2d82").items():
@@ -160,9 +182,21 @@ def test_the_accent_colour_and_its_shades_reach_the_pages(visitor, set_identity)
     assert "--brand: #5a2d82;" in css
     assert "immutable" in theme["Cache-Control"]
     # An old colour's address is not kept for good: it now answers the new colour.
-    stale = visitor.get("/theme.css?v=0b4a85")
+    stale = visitor.get(f"/theme.css?v={starter_identity().theme_version}")
     assert "immutable" not in stale["Cache-Control"]
     assert "--brand: #5a2d82;" in stale.content.decode()
+
+
+def test_a_stored_colour_that_is_not_hex_never_reaches_the_css(visitor, set_identity):
+    identity = set_identity()
+    # Past the form's check: a raw load or the shell.
+    SiteIdentity.objects.update(accent_colour="#000;}")
+    bump_content_version()
+    theme = visitor.get("/theme.css")
+    assert theme.status_code == HTTPStatus.OK
+    assert theme.content == b""
+    assert visitor.get("/pl/").status_code == HTTPStatus.OK
+    assert identity.theme != ""
 
 
 def test_contrast_follows_wcag():
@@ -188,7 +222,7 @@ def test_the_derived_shades_keep_text_readable():
     [
         ("#ffd100", "1,46:1 względem bieli"),
         # Enough against white (4.74:1), not against the panels' grey (4.29:1).
-        ("#737373", "4,29:1 względem jasnoszarego tła ramek"),
+        ("#737373", "4,29:1 względem jasnoszarego tła paneli"),
     ],
 )
 def test_a_colour_that_reads_badly_is_refused_saying_why(colour, says):
@@ -261,6 +295,9 @@ def test_both_languages_of_each_name_are_required(client, publisher, identity_re
     values["site_name_en"] = [""]
     response = client.post(change_url(), {k: v for k, v in values.items() if v})
     assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    errors = html[html.index('class="errornote"') :]
+    assert "To pole jest wymagane." in errors
     identity_record.refresh_from_db()
     assert identity_record.site_name_en == "Clusters in Lublin"
 
@@ -441,7 +478,27 @@ def test_an_unreadable_identity_file_is_refused(set_identity, tmp_path):
     assert not Cluster.objects.exists()
 
 
-def test_the_starter_file_holds_every_field_and_passes_the_checks():
+def test_the_starter_file_holds_lublins_values():
     identity = starter_identity()
-    assert identity.accent_colour == "#0b4a85"
-    assert identity.licence_name == "CC BY 4.0"
+    assert {name: getattr(identity, name) for name in FILE_FIELDS} == {
+        "site_name_pl": "Klastry w Lublinie",
+        "site_name_en": "Clusters in Lublin",
+        "city_name_pl": "Lublin",
+        "city_name_en": "Lublin",
+        "publisher_name_pl": "Urząd Miasta Lublin",
+        "publisher_name_en": "City of Lublin",
+        "accent_colour": "#0b4a85",
+        "licence_name": "CC BY 4.0",
+        "licence_url": "https://creativecommons.org/licenses/by/4.0/",
+        "attribution": "Urząd Miasta Lublin (City of Lublin)",
+    }
+
+
+def test_manage_py_check_names_a_starter_file_pages_could_not_show(settings, tmp_path):
+    settings.SITE_IDENTITY_FILE = write_identity(tmp_path, accent_colour="#ffd100")
+    [error] = check_identity_file(None)
+    assert error.id == "cms.E001"
+    assert str(settings.SITE_IDENTITY_FILE) in error.msg
+    assert "accent_colour: This colour reaches only 1.46:1" in error.msg
+    settings.SITE_IDENTITY_FILE = write_identity(tmp_path)
+    assert check_identity_file(None) == []

@@ -1,12 +1,14 @@
 """Template helpers of the public site: honest language fallback (cms/translated.py),
 language links and the page's meta data."""
 
+import html
+
 from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext
 
 from cms import phones, renditions
@@ -162,6 +164,13 @@ def own_text(obj, field: str) -> str:
     return "" if text.is_fallback else text.plain
 
 
+def plain_text(text) -> str:
+    """A text as written, for a meta tag and the JSON-LD, which escape it themselves:
+    what a template made (`{% blocktranslate … asvar %}`) is HTML, its names escaped
+    once already."""
+    return html.unescape(text) if isinstance(text, SafeData) else str(text)
+
+
 @register.inclusion_tag("includes/page_meta.html", takes_context=True)
 def page_meta(
     context, title="", description="", page_type="WebPage", index=True, image=None
@@ -176,9 +185,8 @@ def page_meta(
     """
     identity = current_identity()
     site = identity.site_name
-    description = summarise(description or "") or gettext(
-        "%(site)s: the directory of the city's business clusters. Publisher: "
-        "%(publisher)s."
+    description = summarise(plain_text(description or "")) or gettext(
+        "%(site)s: a directory of business clusters. Publisher: %(publisher)s."
     ) % {"site": site, "publisher": identity.publisher_name}
     full_title = (
         gettext("%(page)s – %(site)s") % {"page": title, "site": site}

@@ -4,6 +4,7 @@ which do not import each other (pyproject.toml, [tool.importlinter])."""
 from django import template
 from django.db.models import Prefetch
 
+from cms.site_identity import current_identity
 from contacts.models import Team, TeamMember
 
 register = template.Library()
@@ -17,4 +18,4 @@ def city_team_contact(context) -> dict:
     teams = Team.objects.select_related("unit").prefetch_related(
         Prefetch("members", TeamMember.objects.exclude(phone=""))
     )
-    return {"teams": teams, "identity": context["identity"]}
+    return {"teams": teams, "identity": context.get("identity") or current_identity()}

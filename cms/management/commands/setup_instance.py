@@ -41,7 +41,8 @@ class Command(BaseCommand):
                 "The site's names, accent colour and open data licence, from a JSON "
                 "file with the fields of fixtures/identity.json; replaces those set "
                 "before (the logo stays). Without it, an instance that has none gets "
-                "fixtures/identity.json's (Lublin's)."
+                "the one DJANGO_SITE_IDENTITY_FILE names (by default "
+                "fixtures/identity.json, Lublin's)."
             ),
         )
         parser.add_argument(
