@@ -99,7 +99,7 @@ def test_cluster_pages_name_the_publisher_whose_team_answers(
         address = make_cluster().get_absolute_url()
     html = visitor.get(address).content.decode()
     says = {
-        "pl": "Zespół ds. klastrów (Urząd Miasta Testowo) odpowiada",
+        "pl": "Zespół ds. Klastrów (Urząd Miasta Testowo) odpowiada",
         "en": "The clusters team (City of Testowo) answers",
     }
     assert says[language] in " ".join(html.split())
