@@ -50,7 +50,9 @@ def growth_chart(rows: list[Growth]) -> list[dict]:
     """For each cluster with later figures, its members then and now, and each as a
     share of the largest number shown (the bars' lengths, in % of their room)."""
     compared = [row for row in rows if row.change is not None]
+    # At least 1: clusters of no members then and now get empty bars, not an error.
     top = max((max(row.then.members, row.now.members) for row in compared), default=0)
+    top = top or 1
     return [
         {
             "name": str(row.cluster),

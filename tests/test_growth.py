@@ -71,3 +71,14 @@ def test_no_chart_without_later_figures(client):
 
     assert "growth-bars" not in html
     assert "brak nowszych danych" in html
+
+
+def test_a_cluster_with_no_members_then_or_now_gets_empty_bars_not_an_error(client):
+    cluster = make_cluster()
+    make_snapshot(cluster, year=2019, members=0, enterprises=0)
+    make_snapshot(cluster, year=2024, members=0, enterprises=0)
+
+    chart = growth_page(client).split('<ul class="growth-bars"', 1)[1]
+
+    assert 'class="chart-then" x="0" y="1" width="0.0"' in chart
+    assert 'class="chart-now" x="0" y="17" width="0.0"' in chart
