@@ -38,6 +38,7 @@ from clusters.open_data import (
 )
 from cms import phones
 from cms.site_identity import current_identity
+from cms.structured_data import absolute
 from contacts.models import Team
 from ecosystems.models import Highland
 
@@ -123,10 +124,6 @@ CATALOGUE_SYNTAXES = {
     "xml": ("catalog_rdf", "application/rdf+xml"),
     "json-ld": ("catalog_jsonld", "application/ld+json"),
 }
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 def page_urls() -> dict[str, str]:
