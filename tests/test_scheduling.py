@@ -320,9 +320,9 @@ def test_stored_entry_expires_by_the_boundary(settings):
         def __getattr__(self, name):
             return getattr(cache, name)
 
-        def set(self, key, value, timeout=None):
-            stored[key] = timeout
-            return cache.set(key, value, timeout)
+        def set_many(self, values, timeout=None):
+            stored.update(dict.fromkeys(values, timeout))
+            return cache.set_many(values, timeout)
 
     now = timezone.now()
     make_cluster(publish_from=now + timedelta(seconds=42))
@@ -464,3 +464,4 @@ def test_admin_refuses_an_end_before_the_start(client, publisher):
     assert response.status_code == HTTPStatus.OK
     cluster.refresh_from_db()
     assert cluster.publish_until is None
+
