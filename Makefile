@@ -6,7 +6,7 @@ WEB_CONCURRENCY ?= 2
 # Test runs use the test settings (explicit test key, plain http): see tests/settings.py.
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 
-.PHONY: install lock run dev test lint fixtures e2e bench bench-full backup restore loadtest
+.PHONY: install lock run dev test lint fixtures e2e mutate bench bench-full backup restore loadtest
 
 install: $(VENV)/.installed
 
@@ -75,6 +75,16 @@ test: lint
 
 e2e: install
 	$(VENV)/bin/pytest -m browser
+
+# Mutation testing before a release, not in CI (docs/testing.md): mutmut mutates the
+# modules [tool.mutmut] lists and runs the tests that reach each mutant, on a fresh
+# PostgreSQL test database that every mutant's run reuses. Survivors: `mutmut results`.
+MUTATE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lublin_mutate
+mutate: install
+	rm -rf mutants
+	dropdb --if-exists --maintenance-db=$(MUTATE_DATABASE_URL) test_$(notdir $(MUTATE_DATABASE_URL))
+	DATABASE_URL=$(MUTATE_DATABASE_URL) $(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut results
 
 # Load tests with wrk (and nginx) over 127.0.0.1 into separate databases; writes
 # docs/benchmarks.md. Quick: 10,000 clusters on PostgreSQL, under 3 minutes.

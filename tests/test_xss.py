@@ -371,6 +371,22 @@ def test_the_admin_shows_the_payloads_escaped(client, publisher, hostile_content
         assert ESCAPED in content or escape(SHORT_PAYLOAD) in content, address
 
 
+def test_the_history_shows_a_payload_in_the_unchanged_words_of_a_diff_escaped(
+    client, publisher
+):
+    # One word changes: the payload stays in an unchanged run of the word diff,
+    # not in a rewritten text (cms/history.py).
+    cluster = make_cluster(characteristics_en=f"Opening words. {PAYLOAD} Old ending.")
+    cluster.characteristics_en = f"Opening words. {PAYLOAD} New ending."
+    cluster.save()
+    client.force_login(publisher)
+    address = reverse("admin:clusters_cluster_history", args=[cluster.pk])
+    content = client.get(address).content.decode()
+    assert "<del>Old</del> <ins>New</ins>" in content
+    assert_inert(content, address)
+    assert f"Opening words. {ESCAPED}" in content
+
+
 @pytest.mark.parametrize(
     "url",
     [
