@@ -26,7 +26,8 @@ lock: install
 	  --strip-extras --no-emit-index-url --no-emit-find-links \
 	  --output-file requirements.lock pyproject.toml
 
-# A local secret key, generated once and kept out of git.
+# A local secret key, generated once and kept out of git; the settings read it when
+# DJANGO_SECRET_KEY is not set (lublin/settings.py).
 .secret_key:
 	python3 -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
@@ -34,7 +35,7 @@ lock: install
 # Serves with debug off over plain http on 127.0.0.1 (DJANGO_SECURE=0); absolute links
 # name the port it serves on unless SITE_URL says otherwise.
 run: install .secret_key
-	DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_SECURE=0 \
+	DJANGO_SECURE=0 \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" sh -ec '\
 	  $(PY) manage.py migrate --no-input; \
 	  $(PY) manage.py setup_instance $(if $(DATABASE_URL),,--local-superuser); \
@@ -48,21 +49,21 @@ dev: install
 
 # Loads the starter content into an empty database (does nothing if content exists).
 fixtures: install .secret_key
-	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py migrate --no-input
-	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py setup_instance
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py setup_instance
 
 # A portable archive of the content, its history, the staff accounts and the media
 # files (README, Backups).
 backup: install .secret_key
 	$(if $(FILE),,$(error Name the file: make backup FILE=path.zip))
-	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py backup_content "$(FILE)"
+	$(PY) manage.py backup_content "$(FILE)"
 
 # Migrates, then loads a backup; refuses a database that already holds content, or
 # a media store that already holds its files.
 restore: install .secret_key
 	$(if $(FILE),,$(error Name the file: make restore FILE=path.zip))
-	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py migrate --no-input
-	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py restore_content "$(FILE)"
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py restore_content "$(FILE)"
 
 lint: install
 	$(VENV)/bin/ruff check .

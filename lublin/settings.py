@@ -42,10 +42,21 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-never-use-in-production"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
+# The key `make run` generates once for its checkout (git-ignored), so that
+# `./manage.py …` works there with no prefix. DJANGO_SECRET_KEY always wins; with
+# neither, a server with debug off refuses to start.
+SECRET_KEY_FILE = Path(
+    os.environ.get("DJANGO_SECRET_KEY_FILE") or BASE_DIR / ".secret_key"
+)
+SECRET_KEY = (
+    os.environ.get("DJANGO_SECRET_KEY")
+    or (SECRET_KEY_FILE.read_text().strip() if SECRET_KEY_FILE.is_file() else "")
+    or DEVELOPMENT_SECRET_KEY
+)
 if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY must be set to a secret value when DJANGO_DEBUG is off."
+        "DJANGO_SECRET_KEY must be set to a secret value when DJANGO_DEBUG is off "
+        f"(or {SECRET_KEY_FILE} hold one, as `make run` makes it)."
     )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
