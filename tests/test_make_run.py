@@ -12,7 +12,8 @@ from tests.processes import make_run_env, start_make_run
 
 
 def test_make_run_serves_the_site_with_links_to_its_own_port(tmp_path):
-    env = make_run_env(tmp_path)
+    user_home = tmp_path / "home"
+    env = make_run_env(tmp_path, HOME=str(user_home))
     make = start_make_run(env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     origin = f"http://127.0.0.1:{env['PORT']}"
     try:
@@ -32,4 +33,6 @@ def test_make_run_serves_the_site_with_links_to_its_own_port(tmp_path):
         make.wait()
 
     assert health == {"status": "ok"}
+    # No control socket shared with every other instance of this user (gunicorn.conf.py).
+    assert not (user_home / ".gunicorn").exists()
     assert f'<link rel="canonical" href="{origin}/pl/">' in home
