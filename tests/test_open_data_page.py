@@ -26,6 +26,7 @@ from tests.factories import (
     make_snapshot,
     make_team_member,
 )
+from tests.sitemap import sitemap_text
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +167,7 @@ def test_footer_links_the_open_data_page(client, language):
 
 
 def test_sitemap_lists_the_open_data_page_in_both_languages(client):
-    content = client.get("/sitemap.xml").content.decode()
+    content = sitemap_text(client)
     for path in PAGES.values():
         assert f"<loc>{SITE_URL}{path}</loc>" in content
 

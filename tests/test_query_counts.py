@@ -91,6 +91,7 @@ EXPORTS = {
     "clusters.csv": "/api/v1/clusters.csv",
     "highlands.json": "/api/v1/highlands.json",
     "sitemap.xml": "/sitemap.xml",
+    "sitemap-clusters.xml": "/sitemap-clusters.xml",
 }
 
 

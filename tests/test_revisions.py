@@ -139,6 +139,7 @@ PUBLIC_ADDRESSES = [
     "/api/v1/clusters.csv",
     "/api/v1/highlands.json",
     "/sitemap.xml",
+    "/sitemap-clusters.xml",
 ]
 DRAFT_WORDS = [
     "Draft Cluster",

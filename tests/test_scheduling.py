@@ -146,7 +146,7 @@ def public_surfaces(cluster, highland, page) -> dict[str, tuple[str, str]]:
         "export JSON": ("/api/v1/clusters.json", f'"key": "{cluster.key}"'),
         "export CSV": ("/api/v1/clusters.csv", f"\r\n{cluster.key},"),
         "Highlands JSON": ("/api/v1/highlands.json", f'"key": "{highland.key}"'),
-        "sitemap": ("/sitemap.xml", cluster.slug_pl),
+        "sitemap": ("/sitemap-clusters.xml", cluster.slug_pl),
     }
     return surfaces
 
