@@ -3,6 +3,7 @@ the directory's download offer."""
 
 import csv
 import io
+import json
 import re
 from datetime import timedelta
 from http import HTTPStatus
@@ -76,9 +77,9 @@ def path_of(name: str) -> str:
 
 def written_fields(client) -> dict[str, list[str]]:
     """What each export actually writes: JSON record keys, the CSV header."""
-    clusters = client.get(path_of("clusters_json")).json()["clusters"]
+    clusters = json.loads(client.get(path_of("clusters_json")).getvalue())["clusters"]
     highlands = client.get(path_of("highlands_json")).json()["highlands"]
-    content = client.get(path_of("clusters_csv")).content.decode("utf-8-sig")
+    content = client.get(path_of("clusters_csv")).getvalue().decode("utf-8-sig")
     return {
         "clusters_json": list(clusters[0]),
         "clusters_csv": next(csv.reader(io.StringIO(content))),

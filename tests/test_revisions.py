@@ -161,7 +161,7 @@ def test_no_draft_content_reaches_visitors_exports_or_the_sitemap(
     for address in [*PUBLIC_ADDRESSES, old_address]:
         response = visitor.get(address)
         assert response.status_code == HTTPStatus.OK, address
-        body = response.content.decode()
+        body = response.getvalue().decode()
         assert not [word for word in DRAFT_WORDS if word in body], address
     assert visitor.get("/en/clusters/draft-cluster/").status_code == 404
 
