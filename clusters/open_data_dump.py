@@ -98,10 +98,13 @@ def write_dump(kind: str, version: str) -> None:
     os.replace(temporary, path)
 
 
-def remove_other_versions(version: str) -> None:
-    for old in Path(settings.EXPORTS_DIR).glob(f"{DUMP_PREFIX}*"):
-        if not old.name.startswith(f"{DUMP_PREFIX}{version}."):
-            old.unlink(missing_ok=True)
+def remove_older_versions(version: str) -> None:
+    """Remove the dumps of versions made before `version`; a newer one, which a
+    request that came after the next change may be writing or serving, stays."""
+    for dump in Path(settings.EXPORTS_DIR).glob(f"{DUMP_PREFIX}*"):
+        dump_version = dump.name.removeprefix(DUMP_PREFIX).split(".", 1)[0]
+        if version_time(dump_version) < version_time(version):
+            dump.unlink(missing_ok=True)
 
 
 def dump_response(request, kind: str):
@@ -114,7 +117,7 @@ def dump_response(request, kind: str):
     path = dump_path(kind, version)
     if not path.exists():
         write_dump(kind, version)
-        remove_other_versions(version)
+        remove_older_versions(version)
     static_file = FILES.get_static_file(str(path), request.path)
     response = WhiteNoiseMiddleware.serve(static_file, request)
     patch_cache_control(

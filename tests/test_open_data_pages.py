@@ -6,6 +6,7 @@ import gzip
 import io
 import json
 import re
+import time
 from http import HTTPStatus
 from pathlib import Path
 
@@ -192,6 +193,18 @@ def test_a_dump_is_written_once_per_content_version_and_old_ones_removed(
     newer = sorted(path.name for path in settings.EXPORTS_DIR.iterdir())
     assert len(newer) == 2
     assert not set(newer) & set(files)
+
+
+def test_a_dump_of_a_newer_version_is_left_in_place(client, settings):
+    make_clusters(1)
+    client.get(JSON)
+    # Written by a request that came after a change this one has not seen yet.
+    newest = settings.EXPORTS_DIR / f"clusters-{time.time_ns() + 10**12}-0000.json"
+    newest.write_text("{}")
+    make_cluster()
+    client.get(CSV)
+    assert newest.exists()
+    assert len(list(settings.EXPORTS_DIR.glob("*.json*"))) == 1
 
 
 @pytest.mark.parametrize("address", [JSON, CSV])
