@@ -333,3 +333,18 @@ def test_open_data_addresses_cost_the_same_queries_at_any_size(client, url):
         return len(context.captured_queries)
 
     assert queries(2) == queries(40)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("pl", "stronami po 1000 klastrów"),
+        ("en", "a page of 1,000 clusters at a time"),
+    ],
+)
+def test_open_data_page_says_how_to_read_the_files_a_page_at_a_time(
+    client, language, text
+):
+    content = client.get(PAGES[language]).content.decode()
+    assert text in content
+    assert "page=1" in content
