@@ -322,6 +322,9 @@ SITE_IDENTITY_FILE = Path(
 
 # Uploaded images and documents (README, "Images, documents and formatted texts").
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+# The full open-data dumps, a file per content version (clusters/open_data_dump.py);
+# each host writes its own, and removes the superseded ones.
+EXPORTS_DIR = Path(os.environ.get("DJANGO_EXPORTS_DIR") or BASE_DIR / ".exports")
 MEDIA_URL = "media/"
 # The largest document staff may upload (cms/documents.py).
 DOCUMENT_MAX_SIZE = env_int("DJANGO_DOCUMENT_MAX_MB", 50) * 1024 * 1024

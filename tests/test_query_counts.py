@@ -117,6 +117,7 @@ EXPORTS = {
     "clusters.csv": ("/api/v1/clusters.csv", "text/csv"),
     "highlands.json": ("/api/v1/highlands.json", "application/json"),
     "sitemap.xml": ("/sitemap.xml", "application/xml"),
+    "sitemap-clusters.xml": ("/sitemap-clusters.xml", "application/xml"),
 }
 
 

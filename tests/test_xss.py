@@ -295,14 +295,14 @@ def test_payloads_render_inert_and_escaped_on_every_public_page(
 def csv_rows(client) -> list[dict]:
     response = client.get(reverse("open_data:clusters_csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def test_the_exports_keep_the_payload_as_data(client, hostile_content):
     response = client.get(reverse("open_data:clusters_json"))
     assert response["Content-Type"] == "application/json"
     assert response["X-Content-Type-Options"] == "nosniff"
-    records = {c["key"]: c for c in json.loads(response.content)["clusters"]}
+    records = {c["key"]: c for c in json.loads(response.getvalue())["clusters"]}
     record = records[hostile_content["cluster"].key]
     assert record["name"] == {"pl": PAYLOAD, "en": PAYLOAD}
     assert record["coordinators"][0]["name"]["pl"] == PAYLOAD
@@ -332,7 +332,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(client, name):
     assert rows["formula"]["name_pl"] == "'" + name
     assert rows["formula"]["name_en"] == "Safe name"
     assert rows["plain"]["name_pl"] == "Klaster = 1"
-    json_records = json.loads(client.get(reverse("open_data:clusters_json")).content)
+    json_records = json.loads(client.get(reverse("open_data:clusters_json")).getvalue())
     assert {c["name"]["pl"] for c in json_records["clusters"]} == {name, "Klaster = 1"}
 
 
