@@ -10,6 +10,7 @@ and the gzip file to a client that accepts it. Every edit replaces the content v
 """
 
 import gzip
+import hashlib
 import json
 import os
 import tempfile
@@ -30,9 +31,10 @@ from clusters.open_data import (
     pages_of,
 )
 from cms.caching import (
-    remember_boundary,
-    schedule_state,
+    database_name,
+    read_entries,
     seconds_until,
+    settled_boundary,
     shared_max_age,
     version_time,
 )
@@ -40,7 +42,6 @@ from cms.caching import (
 # Whitenoise's validators, conditional answers and choice of encoding; the lifetimes
 # are the pages' (below).
 FILES = WhiteNoise(application=None, max_age=None, mimetypes={".csv": "text/csv"})
-DUMP_PREFIX = "clusters-"
 
 
 def json_chunks():
@@ -70,8 +71,15 @@ def csv_chunks():
 CHUNKS = {"json": json_chunks, "csv": csv_chunks}
 
 
+def dump_prefix() -> str:
+    # The database's too: the site's dumps and a benchmark's may share one folder
+    # without removing each other's.
+    database = hashlib.md5(database_name().encode(), usedforsecurity=False)
+    return f"clusters-{database.hexdigest()[:8]}-"
+
+
 def dump_path(kind: str, version: str) -> Path:
-    return Path(settings.EXPORTS_DIR) / f"{DUMP_PREFIX}{version}.{kind}"
+    return Path(settings.EXPORTS_DIR) / f"{dump_prefix()}{version}.{kind}"
 
 
 def write_dump(kind: str, version: str) -> None:
@@ -101,8 +109,9 @@ def write_dump(kind: str, version: str) -> None:
 def remove_older_versions(version: str) -> None:
     """Remove the dumps of versions made before `version`; a newer one, which a
     request that came after the next change may be writing or serving, stays."""
-    for dump in Path(settings.EXPORTS_DIR).glob(f"{DUMP_PREFIX}*"):
-        dump_version = dump.name.removeprefix(DUMP_PREFIX).split(".", 1)[0]
+    prefix = dump_prefix()
+    for dump in Path(settings.EXPORTS_DIR).glob(f"{prefix}*"):
+        dump_version = dump.name.removeprefix(prefix).split(".", 1)[0]
         if version_time(dump_version) < version_time(version):
             dump.unlink(missing_ok=True)
 
@@ -111,14 +120,17 @@ def dump_response(request, kind: str):
     """The full dump of the current content version, written first if need be."""
     now = timezone.now()
     # As the page cache does: a scheduled change replaces the version when it is due.
-    version, boundary, known = schedule_state(now)
-    if not known:
-        boundary = remember_boundary(version, now)
+    state, _entries = read_entries([], now)
+    version, boundary = state[0], settled_boundary(state, now)
     path = dump_path(kind, version)
     if not path.exists():
         write_dump(kind, version)
         remove_older_versions(version)
-    static_file = FILES.get_static_file(str(path), request.path)
+    try:
+        static_file = FILES.get_static_file(str(path), request.path)
+    except FileNotFoundError:
+        # Removed by a request that saw a newer version since: serve that one.
+        return dump_response(request, kind)
     response = WhiteNoiseMiddleware.serve(static_file, request)
     patch_cache_control(
         response,

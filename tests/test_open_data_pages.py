@@ -9,6 +9,7 @@ import re
 import time
 from http import HTTPStatus
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -17,8 +18,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from jsonschema import Draft202012Validator
 
-from clusters import open_data
-from clusters.open_data_dump import json_chunks
+from clusters import open_data, open_data_dump
+from clusters.open_data_dump import dump_path, json_chunks
 from tests.factories import make_cluster, make_coordinator, make_highland, make_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -195,7 +196,7 @@ def test_a_dump_is_written_once_per_content_version_and_old_ones_removed(
     before = client.get(JSON).getvalue()
     files = sorted(path.name for path in settings.EXPORTS_DIR.iterdir())
     assert len(files) == 2
-    assert re.fullmatch(r"clusters-[\w-]+\.json", files[0])
+    assert re.fullmatch(r"clusters-[0-9a-f]{8}-[\w-]+\.json", files[0])
     assert files[1] == files[0] + ".gz"
     with django_assert_num_queries(0):
         assert client.get(JSON).getvalue() == before
@@ -211,12 +212,24 @@ def test_a_dump_of_a_newer_version_is_left_in_place(client, settings):
     make_clusters(1)
     client.get(JSON)
     # Written by a request that came after a change this one has not seen yet.
-    newest = settings.EXPORTS_DIR / f"clusters-{time.time_ns() + 10**12}-0000.json"
+    newest = dump_path("json", f"{time.time_ns() + 10**12}-0000")
     newest.write_text("{}")
     make_cluster()
     client.get(CSV)
     assert newest.exists()
     assert len(list(settings.EXPORTS_DIR.glob("*.json*"))) == 1
+
+
+def test_another_databases_dumps_in_the_same_folder_are_left_alone(client):
+    make_clusters(1)
+    with mock.patch("clusters.open_data_dump.database_name", return_value="other"):
+        others = dump_path("json", f"{time.time_ns() - 10**12}-0000")
+    others.parent.mkdir(parents=True, exist_ok=True)
+    others.write_text("{}")
+    client.get(JSON)
+    make_cluster()
+    client.get(JSON)
+    assert others.exists()
 
 
 @pytest.mark.parametrize("address", [JSON, CSV])
@@ -240,3 +253,24 @@ def test_a_dump_is_served_like_a_static_file(client, address):
     head = client.head(address)
     assert head.status_code == HTTPStatus.OK
     assert head.getvalue() == b""
+
+
+def test_a_dump_removed_under_a_request_is_served_from_the_newer_version(client):
+    make_clusters(1)
+    client.get(JSON)
+    real = open_data_dump.FILES.get_static_file
+    calls = []
+
+    def removed_the_first_time(path, url):
+        calls.append(path)
+        if len(calls) == 1:
+            make_cluster(key="newer")  # another request's change and clean-up
+            raise FileNotFoundError(path)
+        return real(path, url)
+
+    with mock.patch.object(
+        open_data_dump.FILES, "get_static_file", removed_the_first_time
+    ):
+        response = client.get(JSON)
+    assert response.status_code == HTTPStatus.OK
+    assert "newer" in {record["key"] for record in json_of(response)["clusters"]}
