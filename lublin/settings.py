@@ -101,12 +101,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions, locale and auth: a cached page costs one cache read, no SQL.
+    # Before the Content-Security-Policy too: a page is kept with its policy header,
+    # which costs about 0.4 ms per response to build (half of a cached page's time).
+    "cms.caching.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     # Absurdly long addresses get a 414 before any work (lublin/limits.py).
     "lublin.limits.AddressLengthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions, locale and auth: a cached page costs two cache reads, no SQL.
-    "cms.caching.PublicPageCacheMiddleware",
     # Inside the page cache, so cached pages are served while the database is down;
     # what needs the database then gets the 503 page (lublin/outage.py).
     "lublin.outage.DatabaseOutageMiddleware",
