@@ -6,7 +6,7 @@ WEB_CONCURRENCY ?= 2
 # Test runs use the test settings (explicit test key, plain http): see tests/settings.py.
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 
-.PHONY: install lock run dev test lint fixtures e2e mutate bench bench-full backup restore loadtest
+.PHONY: install lock run admin-password dev test lint fixtures e2e mutate bench bench-full backup restore loadtest
 
 install: $(VENV)/.installed
 
@@ -33,14 +33,21 @@ lock: install
 	chmod 600 $@
 
 # Serves with debug off over plain http on 127.0.0.1 (DJANGO_SECURE=0); absolute links
-# name the port it serves on unless SITE_URL says otherwise.
+# name the port it serves on unless SITE_URL says otherwise. Quietly: the migrations
+# in one line (all their output if they fail), gunicorn's warnings and errors only,
+# and at the end what to open and the admin's user (setup_instance --local-superuser).
 run: install .secret_key
-	DJANGO_SECURE=0 \
+	@DJANGO_SECURE=0 \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" sh -ec '\
-	  $(PY) manage.py migrate --no-input; \
-	  $(PY) manage.py setup_instance $(if $(DATABASE_URL),,--local-superuser); \
+	  migrated=$$($(PY) manage.py migrate --no-input 2>&1) || { echo "$$migrated"; exit 1; }; \
+	  echo "Migrations applied: $$(echo "$$migrated" | grep -c "^  Applying ")."; \
 	  $(PY) manage.py collectstatic --no-input --verbosity 0; \
-	  exec $(VENV)/bin/gunicorn lublin.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile -'
+	  $(PY) manage.py setup_instance --local-superuser; \
+	  exec $(VENV)/bin/gunicorn lublin.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --log-level warning'
+
+# A new password for the admin user `make run` created (asked for twice).
+admin-password: install .secret_key
+	$(PY) manage.py changepassword admin
 
 # Development server with debug on.
 dev: install

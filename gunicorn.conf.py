@@ -1,7 +1,20 @@
 """gunicorn reads this file itself (./gunicorn.conf.py) wherever it starts in this
 checkout: `make run`, the tests and `make bench` alike."""
 
+from lublin.log_format import logging_config
+
 # Its control socket is one per user by default (~/.gunicorn/gunicorn.ctl), so two
 # instances on one host (a second `make run` on another PORT, the tests) would share
 # it; nothing here uses it.
 control_socket_disable = True
+
+# Its lines as the site's (lublin/log_format.py): UTC with the offset, the format
+# DJANGO_LOG_FORMAT names, to standard error; the access line (one per request) has
+# no clock of its own, and the request's id as every line has (lublin/request_id.py).
+logconfig_dict = logging_config(
+    {
+        name: {"handlers": [], "propagate": True}
+        for name in ("gunicorn.error", "gunicorn.access")
+    }
+)
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'

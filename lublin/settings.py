@@ -12,6 +12,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from lublin.log_format import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -100,6 +102,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, a cached page's too, carries this request's id, and
+    # every log line of the request names it (lublin/request_id.py).
+    "lublin.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before sessions, locale and auth: a cached page costs one cache read, no SQL.
     # Before the Content-Security-Policy too: a page is kept with its policy header,
@@ -242,6 +247,8 @@ AXES_RESET_ON_SUCCESS = True
 # Not in the admin: its pages and records speak English only ("Access Log for …"),
 # and a lock is lifted with `manage.py axes_reset_username` (README).
 AXES_ENABLE_ADMIN = False
+# No banner at every process start.
+AXES_VERBOSE = False
 # Behind N trusted proxies the client is the Nth address from the right of
 # X-Forwarded-For; with none (the default), the connection's own address. A login
 # whose address cannot be known so is refused (lublin/client_address.py).
@@ -433,15 +440,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "line": {
-            "format": "time=%(asctime)s level=%(levelname)s logger=%(name)s message=%(message)s"
-        }
-    },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "line"}},
-    "root": {"handlers": ["stdout"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# One line per event on standard error, in UTC, with the request's id; JSON with
+# DJANGO_LOG_FORMAT=json (lublin/log_format.py). gunicorn.conf.py writes gunicorn's
+# lines the same way.
+LOGGING = logging_config({"django.db.backends": {"level": "WARNING"}})
