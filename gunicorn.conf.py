@@ -1,6 +1,8 @@
 """gunicorn reads this file itself (./gunicorn.conf.py) wherever it starts in this
 checkout: `make run`, the tests and `make bench` alike."""
 
+import logging
+
 from lublin.log_format import logging_config
 
 # Its control socket is one per user by default (~/.gunicorn/gunicorn.ctl), so two
@@ -18,3 +20,11 @@ logconfig_dict = logging_config(
     }
 )
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+
+
+def on_starting(server):
+    """With no access log asked for (`--access-logfile`, as `make run` gives it),
+    none: a logging configuration alone would make gunicorn write one. `make bench`
+    measures the site with the log and without it."""
+    if server.cfg.accesslog is None:
+        logging.getLogger("gunicorn.access").propagate = False

@@ -4,10 +4,18 @@ served from the cache never repeats the id of the request that stored it."""
 import io
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
@@ -15,6 +23,7 @@ from django.test import Client
 from lublin.log_format import JSONFormatter, TextFormatter, logging_config
 from lublin.request_id import RequestIdFilter
 from tests.factories import make_cluster
+from tests.processes import free_port
 
 GENERATED = re.compile(r"[0-9a-f]{32}")
 
@@ -109,3 +118,50 @@ def test_the_log_format_is_chosen_by_the_environment(monkeypatch):
     monkeypatch.setenv("DJANGO_LOG_FORMAT", "xml")
     with pytest.raises(ImproperlyConfigured, match="DJANGO_LOG_FORMAT"):
         logging_config({})
+
+
+@pytest.mark.parametrize("asked", [False, True], ids=["no access log", "access log"])
+def test_gunicorn_writes_an_access_line_only_when_asked(tmp_path, asked):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key != "DJANGO_SETTINGS_MODULE"
+    } | {
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    port = free_port()
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "lublin.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        *(["--access-logfile", "-"] if asked else []),
+    ]
+    log = tmp_path / "gunicorn.log"
+    with open(log, "w") as output:
+        server = subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=env, stdout=output, stderr=output
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(
+                        f"http://127.0.0.1:{port}/healthz", timeout=5
+                    )
+                    break
+                except urllib.error.HTTPError:  # answered (no tables yet: 503)
+                    break
+                except OSError:
+                    assert server.poll() is None and time.monotonic() < deadline
+                    time.sleep(0.2)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    access_lines = [
+        line for line in log.read_text().splitlines() if "gunicorn.access" in line
+    ]
+    assert len(access_lines) == (1 if asked else 0)
