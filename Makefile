@@ -43,7 +43,7 @@ run: install .secret_key
 	  echo "Migrations applied: $$(echo "$$migrated" | grep -c "^  Applying ")."; \
 	  $(PY) manage.py collectstatic --no-input --verbosity 0; \
 	  $(PY) manage.py setup_instance --local-superuser; \
-	  exec $(VENV)/bin/gunicorn lublin.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --log-level warning'
+	  exec $(VENV)/bin/gunicorn lublin.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --log-level warning --access-logfile -'
 
 # A new password for the admin user `make run` created (asked for twice).
 admin-password: install .secret_key

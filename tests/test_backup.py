@@ -617,7 +617,7 @@ def test_a_backup_made_before_the_cms_app_restores_with_identical_exports():
     exports = json.loads((BEFORE_CMS / "exports.json").read_text("utf-8"))
     visitor = Client(HTTP_HOST="127.0.0.1")
     for path, body in exports.items():
-        now = visitor.get(path).content.decode()
+        now = visitor.get(path).getvalue().decode()
         old, new = then_and_now(now, body, is_csv=path.endswith(".csv"))
         assert new == old, path
     backed_up = json.loads((BEFORE_CMS / "backup.json").read_text("utf-8"))
