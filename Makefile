@@ -92,7 +92,8 @@ mutate: install
 	@test -z "$(GROUP)" -o -n "$(MUTANTS_$(GROUP))" || \
 	  { echo "GROUP is one of: history rich_text cache publishing import"; exit 2; }
 	$(if $(GROUP),,rm -rf mutants)
-	dropdb --if-exists --maintenance-db=$(dir $(MUTATE_DATABASE_URL))postgres test_$(notdir $(MUTATE_DATABASE_URL))
+	for name in test_ test_test_; do dropdb --if-exists \
+	  --maintenance-db=$(dir $(MUTATE_DATABASE_URL))postgres $${name}$(notdir $(MUTATE_DATABASE_URL)); done
 	DATABASE_URL=$(MUTATE_DATABASE_URL) $(VENV)/bin/mutmut run --max-children 1 \
 	  $(foreach m,$(MUTANTS_$(GROUP)),'$(m)')
 	$(VENV)/bin/mutmut results
