@@ -291,3 +291,17 @@ def test_history_values_name_nothing_rows_choices_and_times_as_staff_read_them()
         assert shown(field("is_published"), False) == "nie"
         noon_utc = datetime.datetime(2026, 7, 1, 10, 0, tzinfo=datetime.UTC)
         assert "12:00" in shown(field("updated_at"), noon_utc)  # Warsaw, summer time
+
+
+def test_word_diff_cuts_an_unchanged_run_at_the_start_or_end_to_the_side_of_the_change():
+    words = [f"w{number}" for number in range(20)]
+    sixteen, twenty = " ".join(words[:16]), " ".join(words)
+    assert word_diff(f"{sixteen} old", f"{sixteen} new") == (
+        f"{sixteen} <del>old</del> <ins>new</ins>"  # 2 × 8 words: kept whole
+    )
+    assert word_diff(f"{twenty} old", f"{twenty} new") == (
+        f"… {' '.join(words[12:])} <del>old</del> <ins>new</ins>"
+    )
+    assert word_diff(f"old {twenty}", f"new {twenty}") == (
+        f"<del>old</del> <ins>new</ins> {' '.join(words[:8])} …"
+    )
