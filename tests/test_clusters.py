@@ -1,5 +1,6 @@
 """The cluster content model: integrity in the database, the admin and its history."""
 
+import datetime
 import html
 import re
 from http import HTTPStatus
@@ -15,7 +16,7 @@ from django.utils import translation
 
 from clusters.admin import MembershipSnapshotInline
 from clusters.models import Cluster, MembershipSnapshot
-from cms.history import word_diff
+from cms.history import shown, word_diff
 from cms.search import normalise
 from tests.admin_forms import form_values
 from tests.factories import make_cluster, make_coordinator, make_highland, make_snapshot
@@ -274,3 +275,33 @@ def test_admin_search_folds_case_and_diacritics_in_both_languages(
     page = client.get(reverse("admin:clusters_cluster_changelist"), {"q": query})
 
     assert [cluster.pk for cluster in page.context["cl"].result_list] == [wanted.pk]
+
+
+def test_history_values_name_nothing_rows_choices_and_times_as_staff_read_them():
+    field = Cluster._meta.get_field
+    with translation.override("pl"):
+        for nothing in (None, "", []):
+            assert shown(field("status"), nothing) == "—"
+        assert shown(field("status"), 0) == "0"
+        assert shown(field("highlands"), [{"highland": "A"}, {"highland": "B"}]) == (
+            "A, B"
+        )
+        assert shown(field("status"), "inactive") == "nieaktywny"
+        assert shown(field("status"), "retired") == "retired"  # a choice since removed
+        assert shown(field("is_published"), False) == "nie"
+        noon_utc = datetime.datetime(2026, 7, 1, 10, 0, tzinfo=datetime.UTC)
+        assert "12:00" in shown(field("updated_at"), noon_utc)  # Warsaw, summer time
+
+
+def test_word_diff_cuts_an_unchanged_run_at_the_start_or_end_to_the_side_of_the_change():
+    words = [f"w{number}" for number in range(20)]
+    sixteen, twenty = " ".join(words[:16]), " ".join(words)
+    assert word_diff(f"{sixteen} old", f"{sixteen} new") == (
+        f"{sixteen} <del>old</del> <ins>new</ins>"  # 2 × 8 words: kept whole
+    )
+    assert word_diff(f"{twenty} old", f"{twenty} new") == (
+        f"… {' '.join(words[12:])} <del>old</del> <ins>new</ins>"
+    )
+    assert word_diff(f"old {twenty}", f"new {twenty}") == (
+        f"<del>old</del> <ins>new</ins> {' '.join(words[:8])} …"
+    )
