@@ -210,7 +210,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "cms.disk_cache.DiskCache",
             "LOCATION": os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / ".cache"),
             # One SQLite database per shard: workers writing at once rarely wait.
             "SHARDS": 4,

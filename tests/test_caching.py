@@ -19,7 +19,6 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from diskcache import DjangoCache
 from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
@@ -33,6 +32,7 @@ from django.utils import translation
 from clusters.models import Cluster
 from cms import caching
 from cms.caching import bump_content_version, content_version, is_public_path
+from cms.disk_cache import DiskCache
 from tests.factories import (
     make_cluster,
     make_highland,
@@ -50,7 +50,7 @@ def isolated_cache(settings, tmp_path):
     if not REDIS_URL:
         settings.CACHES = {
             "default": {
-                "BACKEND": "diskcache.DjangoCache",
+                "BACKEND": "cms.disk_cache.DiskCache",
                 "LOCATION": tmp_path / "cache",
             }
         }
@@ -517,12 +517,12 @@ def test_the_embedded_cache_keeps_to_its_bound(tmp_path):
         check=True,
     ).stdout
     shipped = json.loads(printed)
-    assert shipped["BACKEND"] == "diskcache.DjangoCache"
+    assert shipped["BACKEND"] == "cms.disk_cache.DiskCache"
     megabyte = 1024 * 1024
     # README, Settings: DJANGO_CACHE_MEGABYTES
     assert shipped["OPTIONS"]["size_limit"] == 512 * megabyte
     # The shipped cache, its bound made small enough to pass in a test.
-    bounded = DjangoCache(
+    bounded = DiskCache(
         str(tmp_path / "bounded"),
         shipped | {"OPTIONS": shipped["OPTIONS"] | {"size_limit": megabyte}},
     )
@@ -576,3 +576,16 @@ def test_a_new_version_replaces_the_page_entry_instead_of_adding_one(visitor):
     (page_key,) = [key for key in stored if key.startswith("page:")]
     _version, _boundary, (_status, _headers, content) = cache.get(page_key)
     assert content == again.content
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(bool(REDIS_URL), reason="the embedded cache's test")
+def test_the_embedded_cache_stays_open_between_requests(visitor):
+    cluster = make_cluster(name_pl="Klaster Alfa")
+    visitor.get(cluster.get_absolute_url())
+    visitor.get(cluster.get_absolute_url())  # every connection of this thread open
+    with mock.patch("diskcache.core.sqlite3.connect", wraps=sqlite3.connect) as opened:
+        for _hit in range(3):
+            assert served_from_cache(visitor, cluster.get_absolute_url())
+    # Django closes the caches after every request; this one keeps its databases.
+    assert opened.call_count == 0

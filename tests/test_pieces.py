@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def pieces_only(settings, tmp_path):
     settings.PAGE_CACHE = False
     settings.CACHES = {
-        "default": {"BACKEND": "diskcache.DjangoCache", "LOCATION": tmp_path}
+        "default": {"BACKEND": "cms.disk_cache.DiskCache", "LOCATION": tmp_path}
     }
     cache.clear()
 

@@ -51,7 +51,7 @@ def test_a_cached_page_gets_the_id_of_the_request_it_answers(
     visitor, settings, tmp_path, django_assert_num_queries
 ):
     settings.CACHES = {
-        "default": {"BACKEND": "diskcache.DjangoCache", "LOCATION": tmp_path / "c"}
+        "default": {"BACKEND": "cms.disk_cache.DiskCache", "LOCATION": tmp_path / "c"}
     }
     cache.clear()
     url = make_cluster().get_absolute_url()
