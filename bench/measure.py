@@ -2,17 +2,24 @@
 
 `queries URL...`: SQL queries and bytes per request, page cache off, after a warm-up.
 `admin`: the admin cluster list as a superuser: median time and queries.
-`fixtures`: time to load the starter fixtures into this (empty, migrated) database.
+`vocabulary`: the published Highlands' Polish slugs and words a visitor would search
+for: words of four letters or more found in several published clusters' Polish names
+and descriptions.
+Run from the directory of the code to measure (bench/run.py --code): its modules are
+imported from there.
 """
 
 import json
 import os
+import random
+import re
 import statistics
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path.cwd()
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lublin.settings")
 os.environ["DJANGO_PAGE_CACHE"] = "0"
@@ -76,9 +83,31 @@ def fixtures() -> dict:
     return {"fixtures": names, "seconds": round(time.perf_counter() - start, 2)}
 
 
+def vocabulary(words: int = 40) -> dict:
+    from clusters.models import Cluster
+    from ecosystems.models import Highland
+
+    found_in = Counter()
+    texts = Cluster.objects.published().values_list("name_pl", "characteristics_pl")
+    for name, text in texts[:5000]:
+        found_in.update(
+            {word.lower() for word in re.findall(r"[^\W\d_]{4,}", f"{name} {text}")}
+        )
+    common = sorted(word for word, count in found_in.items() if count >= 2)
+    return {
+        "highlands": sorted(
+            Highland.objects.published().values_list("slug_pl", flat=True)
+        ),
+        "words": sorted(random.Random(7).sample(common, min(words, len(common)))),
+    }
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    result = {"queries": lambda: queries(args), "admin": admin, "fixtures": fixtures}[
-        command
-    ]()
+    result = {
+        "queries": lambda: queries(args),
+        "admin": admin,
+        "fixtures": fixtures,
+        "vocabulary": vocabulary,
+    }[command]()
     print(json.dumps(result))
