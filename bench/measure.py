@@ -2,6 +2,8 @@
 
 `queries URL...`: SQL queries and bytes per request, page cache off, after a warm-up.
 `admin`: the admin cluster list as a superuser: median time and queries.
+`profile URL`: where one uncached request's time goes: cProfile's functions of the
+project (and the database driver's wait) by cumulative time, after a warm-up.
 `vocabulary`: the published Highlands' Polish slugs and words a visitor would search
 for: words of four letters or more found in several published clusters' Polish names
 and descriptions.
@@ -83,6 +85,33 @@ def fixtures() -> dict:
     return {"fixtures": names, "seconds": round(time.perf_counter() - start, 2)}
 
 
+def profile(url: str, lines: int = 25) -> dict:
+    import cProfile
+    import pstats
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.get(url)
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as captured:
+        profiler.runcall(client.get, url)
+    ms = (time.perf_counter() - start) * 1000
+    stats = pstats.Stats(profiler)
+    rows = []
+    for (path, line, function), (_cc, _nc, _tt, cumulative, _callers) in sorted(
+        stats.stats.items(), key=lambda item: -item[1][3]
+    ):
+        project = str(ROOT) in path and "/.venv/" not in path
+        if project or function in ("execute", "render", "_execute_send", "wait"):
+            name = path.replace(str(ROOT) + "/", "")
+            rows.append(f"{cumulative * 1000:7.1f} ms  {name}:{line} {function}")
+    return {
+        "ms (profiled)": round(ms, 1),
+        "queries": [round(float(q["time"]) * 1000, 1) for q in captured],
+        "top": rows[:lines],
+    }
+
+
 def vocabulary(words: int = 40) -> dict:
     from clusters.models import Cluster
     from ecosystems.models import Highland
@@ -109,5 +138,6 @@ if __name__ == "__main__":
         "admin": admin,
         "fixtures": fixtures,
         "vocabulary": vocabulary,
+        "profile": lambda: profile(args[0]),
     }[command]()
     print(json.dumps(result))

@@ -32,6 +32,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -77,6 +78,22 @@ PUBLIC = {
 }
 # docs/benchmarks.md below this line is written by hand and kept by every run.
 KEPT_MARKER = "<!-- Written by hand below this line; make bench keeps it. -->"
+# nginx in front of gunicorn with docs/deployment.md's configuration (the tests run it).
+NGINX_CONF = """\
+{user}worker_processes 2;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+{body}
+}}
+"""
 
 
 def env_for(
@@ -181,7 +198,7 @@ class Bench:
         return url, seconds
 
     def gunicorn(self, env: dict, access_log: Path | None = None) -> "Gunicorn":
-        return Gunicorn(self.code, env, access_log)
+        return Gunicorn(env, access_log, code=self.code)
 
     def wrk(self, port: int, path: str) -> dict:
         """The median of three runs; errors are answers but 2xx/3xx, and failures."""
@@ -207,6 +224,25 @@ class Bench:
             for run in range(RUNS)
         ]
         return median(runs)
+
+
+def prepare_database(engine: str, size: int) -> str:
+    """The database of `size` generated clusters bench/loadtest.py uses too."""
+    if engine != "postgresql":
+        raise ValueError("the benchmarks run on PostgreSQL")
+    return Bench(ROOT, "", 2).generated(size)[0]
+
+
+def collect_static(code: Path = ROOT) -> None:
+    """collectstatic as `make run` does, into the benchmark's own folder."""
+    Bench(code, "", 2).python(
+        env_for(f"sqlite:///{BENCH / 'setup.sqlite3'}", BENCH / "cache-setup"),
+        "manage.py",
+        "collectstatic",
+        "--no-input",
+        "--verbosity",
+        "0",
+    )
 
 
 def median(runs: list[dict]) -> dict:
@@ -248,10 +284,24 @@ def get(url: str) -> None:
         pass  # measured as it is
 
 
+def wait_for(url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server for {url} exited")
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 class Gunicorn:
     """gunicorn as `make run` starts it, optionally with its access log."""
 
-    def __init__(self, code: Path, env: dict, access_log: Path | None = None):
+    def __init__(self, env: dict, access_log: Path | None = None, *, code: Path = ROOT):
         self.port = free_port()
         logging = ["--access-logfile", str(access_log)] if access_log else []
         self.process = subprocess.Popen(
@@ -271,17 +321,7 @@ class Gunicorn:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 60
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn on port {self.port} exited")
-            try:
-                urllib.request.urlopen(self.url("/healthz"), timeout=2).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        wait_for(self.url("/healthz"), self.process)
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -290,8 +330,51 @@ class Gunicorn:
         return self
 
     def __exit__(self, *_exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=20)
+
+
+class Nginx:
+    """nginx as an unprivileged process on 127.0.0.1, proxy-caching `upstream_port`."""
+
+    def __init__(self, upstream_port: int, tmp_root: Path = BENCH):
+        self.port = free_port()
+        self.tmp = Path(tempfile.mkdtemp(prefix="nginx-", dir=tmp_root))
+        template = (ROOT / "bench" / "nginx-site.conf").read_text()
+        site = (
+            template.replace("127.0.0.1:8000", f"127.0.0.1:{upstream_port}")
+            .replace("listen 127.0.0.1:8080", f"listen 127.0.0.1:{self.port}")
+            .replace("/var/cache/nginx/lublin", str(self.tmp / "cache"))
+            .replace("/srv/lublin/staticfiles/", f"{ROOT / 'staticfiles'}/")
+        )
+        conf = self.tmp / "nginx.conf"
+        # As root, nginx's workers would run as nobody, who cannot write the cache here.
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        conf.write_text(NGINX_CONF.format(user=user, tmp=self.tmp, body=site))
+        self.process = subprocess.Popen(
+            [
+                shutil.which("nginx") or "/usr/sbin/nginx",
+                "-e",
+                str(self.tmp / "error.log"),
+                "-c",
+                str(conf),
+                "-p",
+                str(self.tmp),
+                "-g",
+                "daemon off;",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(f"http://127.0.0.1:{self.port}/healthz", self.process)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def wrk(port: int, path: str, seconds: int, script: str, *lua_args: str) -> dict:
@@ -516,14 +599,7 @@ def main() -> None:
     started = time.monotonic()
     load = {"before": load_average()}
     BENCH.mkdir(exist_ok=True)
-    bench.python(
-        env_for(f"sqlite:///{BENCH / 'setup.sqlite3'}", BENCH / "cache-setup"),
-        "manage.py",
-        "collectstatic",
-        "--no-input",
-        "--verbosity",
-        "0",
-    )
+    collect_static(bench.code)
     run = {
         "command": "make bench" if options.quick else "make bench-full",
         "date": datetime.date.today().isoformat(),
