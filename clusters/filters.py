@@ -8,7 +8,6 @@ other filters applied; they, and the number of results, come from two queries.
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.db import connections
 from django.db.models import (
     Case,
@@ -21,6 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -33,8 +33,8 @@ from clusters.models import (
     Coordinator,
     SearchSynonym,
 )
-from cms.caching import content_version
 from cms.ordering import language_pair, name_as_shown
+from cms.pieces import cached_piece, cached_pieces
 from cms.search import (
     HoldsWords,
     Query,
@@ -47,9 +47,6 @@ from cms.translated import translated_text
 from ecosystems.models import Highland
 
 MAX_QUERY_LENGTH = 200
-# How long the synonyms and the Highlands' texts stay cached for one version of the
-# content (a new version is a new key: older ones are merely left to expire).
-SEARCH_CACHED_FOR = 60 * 60
 # More words than anyone types; bounds the size of the SQL a query can build.
 MAX_QUERY_WORDS = 10
 # Where a search found a cluster, in the order the results page names them: the
@@ -155,27 +152,24 @@ def in_highland(pk: int) -> Q:
 def synonym_groups() -> list[list[str]]:
     """The synonyms staff list, read once per version of the content: a change to
     them is a change of content (cms/signals.py), so the next search uses it."""
-    key = f"search-synonyms:{content_version()}"
-    groups = cache.get(key)
-    if groups is None:
-        groups = [synonym.phrases() for synonym in SearchSynonym.objects.all()]
-        cache.set(key, groups, SEARCH_CACHED_FOR)
-    return groups
+    return cached_piece(
+        "search-synonyms",
+        "all",
+        lambda: [synonym.phrases() for synonym in SearchSynonym.objects.all()],
+    )
 
 
 def highland_texts(highlands: list[Highland]) -> dict[int, str]:
     """The Highlands' names and texts as the search stores texts, by pk: there are
     five, so they are read at search time, once per version of the content."""
-    key = f"search-highlands:{content_version()}"
-    texts = cache.get(key) or {}
-    missing = [highland for highland in highlands if highland.pk not in texts]
-    if missing:
-        texts |= {
-            highland.pk: indexed_fields(highland, "name", "summary", "body")
-            for highland in missing
-        }
-        cache.set(key, texts, SEARCH_CACHED_FOR)
-    return {highland.pk: texts[highland.pk] for highland in highlands}
+    by_pk = {highland.pk: highland for highland in highlands}
+    return cached_pieces(
+        "search-highland-text",
+        by_pk,
+        lambda missing: {
+            pk: indexed_fields(by_pk[pk], "name", "summary", "body") for pk in missing
+        },
+    )
 
 
 class Search:
@@ -478,6 +472,11 @@ class ClusterFilter(django_filters.FilterSet):
             self._list_qs = self.order(super().qs)
         return self._list_qs
 
+    @property
+    def active_search(self) -> Search | None:
+        """The search the results were filtered by, if it has words."""
+        return self._search if self._search and self._search.query else None
+
     def rows(self, keys: list[int]) -> list[Cluster]:
         """The clusters of `keys` in that order, as a list page shows them: each with
         its published Highlands (`shown_highlands`) and its coordinators
@@ -485,7 +484,7 @@ class ClusterFilter(django_filters.FilterSet):
         queries, whatever the number of keys. When searching, each also says where
         the search found it (`found_in`) and which words of its name it matched
         (`name_marks`)."""
-        search = self._search if self._search and self._search.query else None
+        search = self.active_search
         searched = ("search_text",) if search else ()
         clusters = (
             Cluster.objects.filter(pk__in=keys)
@@ -601,7 +600,7 @@ class ClusterFilter(django_filters.FilterSet):
         return Q(**{f"{declared.field_name}__{declared.lookup_expr}": value})
 
     def facet_conditions(self) -> dict[str, dict[str, Q]]:
-        """{facet: {choice: condition}} but the Highlands; "year" holds the bands."""
+        """{facet: {choice: condition}}; "year" holds the bands."""
         years = {}
         for index, (start, end, _label) in enumerate(YEAR_BANDS):
             condition = Q()
@@ -611,6 +610,9 @@ class ClusterFilter(django_filters.FilterSet):
                 condition &= Q(year_established__lte=end)
             years[str(index)] = condition
         return {
+            "highland": {
+                slug: in_highland(pk) for slug, pk in self.highland_pks.items()
+            },
             "size": SIZE_BANDS,
             "has_universities": HAS_UNIVERSITIES,
             "status": {value: Q(status=value) for value in Cluster.Status.values},
@@ -618,53 +620,26 @@ class ClusterFilter(django_filters.FilterSet):
         }
 
     def add_facet_counts(self, form) -> None:
-        """Count each facet's choices with the other filters applied, in two queries.
+        """Count each facet's choices with the other filters applied, in one query.
 
-        The search narrows everything. One pass over its results (with the Highland
-        filter, which every other facet keeps) counts the other facets' choices, each
-        count's own condition carrying the remaining filters, and the results besides;
-        one grouped query counts the Highlands' choices.
+        The search narrows everything. One pass over its results counts every
+        facet's choices, each count's own condition carrying the other filters, and
+        the results besides. The counts are kept per content version and filters
+        (cms/pieces.py): the other pages and orders of these results reuse them.
         """
         values = self.valid_values()
-        applied = {
-            name: self.condition(name, value)
-            for name, value in values.items()
-            if name not in ("q", "sort", "highland")
-        }
-        results = self.queryset.all()
-        if "q" in values:
-            results = self.filters["q"].filter(results, values["q"])
-        narrowed = results
-        if "highland" in values:
-            narrowed = results.filter(self.condition("highland", values["highland"]))
-        aliases = {}
-        aggregates = {
-            "results": Count("pk", filter=Q(*applied.values())),
-            "segments": Count("pk", filter=Q(*applied.values(), parent__isnull=False)),
-        }
-        for facet, conditions in self.facet_conditions().items():
-            own = FACET_FILTERS.get(facet, (facet,))
-            others = Q(*(c for name, c in applied.items() if name not in own))
-            for value, condition in conditions.items():
-                alias = f"facet_{len(aliases)}"
-                aliases[alias] = (facet, value)
-                aggregates[alias] = Count("pk", filter=others & condition)
-        totals = narrowed.order_by().aggregate(**aggregates)
+        counted = {name: value for name, value in values.items() if name != "sort"}
+        totals = cached_piece(
+            "directory-counts",
+            urlencode(sorted(counted.items())),
+            lambda: self.count_facets_now(values),
+        )
         self.result_count = totals["results"]
         self.segment_count = totals["segments"]
-        for alias, (facet, value) in aliases.items():
+        for alias, (facet, value) in self.facet_aliases().items():
             self.facet_counts.setdefault(facet, {})[value] = totals[alias]
-        by_highland = dict(
-            results.filter(*applied.values(), highlands__in=self.highland_pks.values())
-            .order_by()
-            .values_list("highlands")
-            .annotate(Count("pk"))
-        )
-        self.facet_counts["highland"] = {
-            slug: by_highland.get(pk, 0) for slug, pk in self.highland_pks.items()
-        }
         for name in ("highland", "size", "has_universities", "status"):
-            counts = self.facet_counts[name]
+            counts = self.facet_counts.get(name, {})
             form.fields[name].choices = [
                 (value, FACET_LABEL % {"label": label, "count": counts.get(value, 0)})
                 for value, label in self.filters[name].extra["choices"]
@@ -679,3 +654,35 @@ class ClusterFilter(django_filters.FilterSet):
             }
             for index, (start, end, label) in enumerate(YEAR_BANDS)
         ]
+
+    def facet_aliases(self) -> dict[str, tuple[str, str]]:
+        """{aggregate's name: (facet, choice)}, in a fixed order."""
+        return {
+            f"facet_{index}": pair
+            for index, pair in enumerate(
+                (facet, value)
+                for facet, conditions in self.facet_conditions().items()
+                for value in conditions
+            )
+        }
+
+    def count_facets_now(self, values: dict) -> dict[str, int]:
+        """The counts of `add_facet_counts`, from the database: {name: count}."""
+        applied = {
+            name: self.condition(name, value)
+            for name, value in values.items()
+            if name not in ("q", "sort")
+        }
+        results = self.queryset.all()
+        if "q" in values:
+            results = self.filters["q"].filter(results, values["q"])
+        aggregates = {
+            "results": Count("pk", filter=Q(*applied.values())),
+            "segments": Count("pk", filter=Q(*applied.values(), parent__isnull=False)),
+        }
+        conditions = self.facet_conditions()
+        for alias, (facet, value) in self.facet_aliases().items():
+            own = FACET_FILTERS.get(facet, (facet,))
+            others = Q(*(c for name, c in applied.items() if name not in own))
+            aggregates[alias] = Count("pk", filter=others & conditions[facet][value])
+        return results.order_by().aggregate(**aggregates)

@@ -413,6 +413,7 @@ class Cluster(Publishable, TranslationMarked, ContactRoutes):
                     "current_members",
                     "current_enterprises",
                     "current_universities",
+                    "universities_in_sources",
                     "id",
                 ],
                 name="cluster_counted_columns",

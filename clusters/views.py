@@ -1,9 +1,14 @@
+import functools
+import hashlib
+from dataclasses import dataclass
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -20,8 +25,13 @@ from clusters.models import (
 )
 from clusters.structured_data import cluster_entities
 from clusters.wording import directory_entries
+from cms.pieces import cached_pieces
 from cms.translated import translated_list
-from cms.translation_marks import translation_note
+from cms.translation_marks import (
+    note_for,
+    translated_from_language,
+    translation_note,
+)
 from cms.views import TranslatedSlugMixin
 from ecosystems.models import Highland
 
@@ -40,10 +50,48 @@ ORGANISATION_HEADINGS = {
     Organisation.Kind.UNIVERSITY: _("Universities"),
     Organisation.Kind.OTHER: _("Other members"),
 }
+# A directory result; rendered alone, so that it can be kept (result_rows).
+RESULT_ROW_TEMPLATE = "clusters/includes/result_row.html"
 # Small enough that its 16px labels stay legible when scaled down to a phone.
 CHART_WIDTH = 480
 CHART_HEIGHT = 240
 CHART_MARGIN = {"top": 24, "right": 12, "bottom": 36, "left": 48}
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """A directory result as shown: its HTML, and the language its texts were
+    translated from ("" for none) for the page's translation note."""
+
+    html: str
+    translated_from: str
+
+
+def result_rows(filterset: ClusterFilter, keys: list[int]) -> list[ResultRow]:
+    """The results of `keys` in that order, each rendered once per content version,
+    language and search (cms/pieces.py): a new filter combination renders only the
+    rows no page has shown yet."""
+
+    def render(missing: list[int]) -> dict[int, ResultRow]:
+        return {
+            cluster.pk: ResultRow(
+                render_to_string(RESULT_ROW_TEMPLATE, {"cluster": cluster}),
+                translated_from_language(
+                    cluster,
+                    cluster.shown_parent,
+                    cluster.shown_highlands,
+                    cluster.shown_coordinators,
+                ),
+            )
+            for cluster in filterset.rows(missing)
+        }
+
+    search = filterset.active_search
+    variant = get_language()
+    if search:  # the row marks what the search found
+        variant += ":" + hashlib.md5(search.text.encode()).hexdigest()
+    rows = cached_pieces("directory-row", keys, render, variant)
+    return [rows[key] for key in keys if key in rows]
 
 
 class KeysFirstPaginator(Paginator):
@@ -102,7 +150,10 @@ class ClusterListView(FilterView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return super().get_paginator(
-            queryset, per_page, rows=self.filterset.rows, **kwargs
+            queryset,
+            per_page,
+            rows=functools.partial(result_rows, self.filterset),
+            **kwargs,
         )
 
     def paginate_queryset(self, queryset, page_size):
@@ -131,13 +182,15 @@ class ClusterListView(FilterView):
         context["page_links"] = (
             page_links(page, self.request.path, query) if page else None
         )
-        clusters = context["object_list"]
-        context["translation_note"] = translation_note(
-            clusters,
-            [cluster.shown_parent for cluster in clusters],
-            *(cluster.shown_highlands for cluster in clusters),
-            *(cluster.shown_coordinators for cluster in clusters),
-            self.filterset.highlands,
+        context["translation_note"] = note_for(
+            next(
+                (
+                    row.translated_from
+                    for row in context["object_list"]
+                    if row.translated_from
+                ),
+                translated_from_language(self.filterset.highlands),
+            )
         )
         return context
 

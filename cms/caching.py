@@ -1,13 +1,14 @@
 """Whole-response caching of the public site, invalidated exactly by a content version.
 
-Every cached response is stored under a key that carries the current *content
-version*: a token kept in the same shared cache (Redis, or the file-based cache that
-all gunicorn workers on a host share). `cms.signals` replaces the token on any
-save, delete or many-to-many change of content, fixture loads included, so every worker
-misses from its next request on and renders the new content; the old entries are never
-read again and simply expire. Scheduled publishing changes content without a save, so
-the next publish/unpublish time is kept beside the version: once it passes the version
-is replaced too, and no entry (nor a shared cache's copy) lives past it.
+Every cached response is stored with the *content version* it was rendered from: a
+token kept in the same shared cache (Redis, or the embedded disk cache that all
+gunicorn workers on a host share), and served only while that token is current.
+`cms.signals` replaces the token on any save, delete or many-to-many change of
+content, fixture loads included, so every worker misses from its next request on and
+renders the new content, which replaces the old entry. Scheduled publishing changes
+content without a save, so the next publish/unpublish time is kept beside the
+version: once it passes the version is replaced too, and no entry (nor a shared
+cache's copy) lives past it.
 
 Only what every visitor sees alike is cached: GET and HEAD requests for the public
 pages (`/pl/…`, `/en/…`) and the language-neutral exports, from requests without a
@@ -54,18 +55,18 @@ NEUTRAL_PATHS = ("/api/", "/sitemap.xml", "/robots.txt")
 UNCACHEABLE_DIRECTIVES = {"private", "no-cache", "no-store"}
 
 
-def _database_name() -> str:
+def database_name() -> str:
     # Part of every key: the tests' database, the benchmark's and the site's may share
     # one Redis or one cache folder without ever reading each other's pages.
     return str(connections["default"].settings_dict["NAME"])
 
 
 def _version_key() -> str:
-    return f"content-version:{_database_name()}"
+    return f"content-version:{database_name()}"
 
 
 def _boundary_key() -> str:
-    return f"content-boundary:{_database_name()}"
+    return f"content-boundary:{database_name()}"
 
 
 def _new_version() -> str:
@@ -80,7 +81,8 @@ def content_version() -> str:
     if version is None:
         cache.add(_version_key(), _new_version(), timeout=None)
         version = cache.get(_version_key())
-    return version
+    # Still none only if the cache failed to answer: a token no entry has, a miss.
+    return version or _new_version()
 
 
 def bump_content_version() -> None:
@@ -147,14 +149,18 @@ def shared_max_age(seconds_left: float | None) -> int:
     return max(0, min(SHARED_MAX_AGE, math.floor(seconds_left)))
 
 
-def schedule_state(now: datetime) -> tuple[str, float | None, bool]:
-    """The content version, the next boundary's timestamp, and whether it is known.
+def state_keys() -> list[str]:
+    """The keys `schedule_state` reads: fetch them with a page's entry in one trip."""
+    return [_version_key(), _boundary_key()]
 
-    The boundary is kept beside the version it was computed for, read with the
-    version in one round trip. Once it has passed, the version is replaced: every
-    page is rendered afresh although nothing was saved.
+
+def schedule_state(now: datetime, stored: dict) -> tuple[str, float | None, bool]:
+    """The content version, the next boundary's timestamp, and whether it is known,
+    from the values of `state_keys()` as read (`stored`).
+
+    The boundary is kept beside the version it was computed for. Once it has passed,
+    the version is replaced: every page is rendered afresh although nothing was saved.
     """
-    stored = cache.get_many([_version_key(), _boundary_key()])
     version = stored.get(_version_key()) or content_version()
     boundary_version, boundary = stored.get(_boundary_key(), (None, None))
     if boundary_version != version:
@@ -172,6 +178,40 @@ def remember_boundary(version: str, now: datetime) -> float | None:
     timestamp = None if boundary is None else boundary.timestamp()
     cache.set(_boundary_key(), (version, timestamp), timeout=None)
     return timestamp
+
+
+def read_entries(keys: list[str], now: datetime) -> tuple[tuple, dict]:
+    """In one cache trip: the content's state (`schedule_state`), and of the entries
+    kept under `keys` (`keep_entries`) those still fresh, as {key: (value, boundary)}.
+
+    An entry is fresh while the content version it was made from is current and the
+    schedule boundary it was made before has not passed.
+    """
+    stored = cache.get_many([*state_keys(), *keys])
+    state = schedule_state(now, stored)
+    fresh = {}
+    for key in keys:
+        if (entry := stored.get(key)) is None:
+            continue
+        version, boundary, value = entry
+        if version == state[0] and (boundary is None or now.timestamp() < boundary):
+            fresh[key] = (value, boundary)
+    return state, fresh
+
+
+def settled_boundary(state: tuple, now: datetime) -> float | None:
+    """The state's next boundary; computed and kept beside its version if unknown."""
+    version, boundary, known = state
+    return boundary if known else remember_boundary(version, now)
+
+
+def keep_entries(values: dict, version: str, boundary: float | None, now) -> None:
+    """Keep {key: value} for `version`, never past `boundary`: one cache trip, each
+    key's earlier entry replaced."""
+    cache.set_many(
+        {key: (version, boundary, value) for key, value in values.items()},
+        entry_timeout(seconds_until(boundary, now)),
+    )
 
 
 def is_public_path(path: str) -> bool:
@@ -221,14 +261,17 @@ def is_canonical(request) -> bool:
     )
 
 
-def page_key(request, version: str) -> str:
-    # Not the host: behind a proxy every app server is reached under its own address,
-    # and pages build absolute links from SITE_URL, never from the request. The
-    # parameters in name order: two orders of one search share an entry.
+def page_key(request) -> str:
+    # Not the version: an address has one entry, which says the version it was
+    # rendered from, so the entry is read in the same round trip as the version and
+    # a new version overwrites it instead of adding one. Not the host: behind a proxy
+    # every app server is reached under its own address, and pages build absolute
+    # links from SITE_URL, never from the request. The parameters in name order: two
+    # orders of one search share an entry.
     language = get_language_from_request(request, check_path=True)
     address = f"{request.path}?{urlencode(sorted(request.GET.lists()), doseq=True)}"
     digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
-    return f"page:{_database_name()}:{version}:{language}:{digest}"
+    return f"page:{database_name()}:{language}:{digest}"
 
 
 def make_public(response, version: str, s_maxage: int = SHARED_MAX_AGE) -> None:
@@ -245,7 +288,8 @@ class PublicPageCacheMiddleware:
     """Serves public pages and exports from the cache, keyed by the content version.
 
     Placed before the session, locale and authentication middleware, so a hit costs
-    two cache reads and no SQL.
+    one cache read (the version, its boundary and the page's entry together; one
+    round trip to Redis) and no SQL.
     """
 
     def __init__(self, get_response):
@@ -258,38 +302,30 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         request.get_host()  # a bad Host header still gets its 400, cached page or not
         now = timezone.now()
-        version, boundary, known = schedule_state(now)
-        key = page_key(request, version)
-        stored = cache.get(key)
-        if stored is not None:
-            # Entries stored before boundaries were kept have three parts.
-            status, headers, content, *rest = stored
-            seconds_left = seconds_until(rest[0] if rest else None, now)
-            if seconds_left is None or seconds_left > 0:
-                response = HttpResponse(content, status=status)
-                for name, value in headers:
-                    response[name] = value
-                if seconds_left is not None:
-                    patch_cache_control(response, s_maxage=shared_max_age(seconds_left))
-                return self.conditional(request, response)
-            known = False  # the entry outlived its boundary: render afresh
+        key = page_key(request)
+        state, fresh = read_entries([key], now)
+        if key in fresh:
+            (status, headers, content), boundary = fresh[key]
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            if boundary is not None:
+                seconds_left = seconds_until(boundary, now)
+                patch_cache_control(response, s_maxage=shared_max_age(seconds_left))
+            return self.conditional(request, response)
         response = self.get_response(request)
         if not (is_cacheable_response(response) and is_canonical(request)):
             return response
         storable = not in_transaction()
-        if not known:
-            # Inside a transaction (tests) nothing is stored and the rows may be
-            # rolled back: no boundary is computed from them.
-            boundary = remember_boundary(version, now) if storable else None
+        # Inside a transaction (tests) nothing is stored and the rows may be rolled
+        # back: no boundary is computed from them.
+        version = state[0]
+        boundary = settled_boundary(state, now) if storable else state[1]
         seconds_left = seconds_until(boundary, now)
         make_public(response, version, s_maxage=shared_max_age(seconds_left))
         if request.method == "GET" and storable:
-            headers = list(response.items())
-            cache.set(
-                key,
-                (response.status_code, headers, response.content, boundary),
-                entry_timeout(seconds_left),
-            )
+            page = (response.status_code, list(response.items()), response.content)
+            keep_entries({key: page}, version, boundary, now)
         return self.conditional(request, response)
 
     @staticmethod

@@ -71,11 +71,16 @@ def translated_from_language(*records, language: str | None = None) -> str:
 
 def translation_note(*records) -> str:
     """The visitors' one line saying the page's text is (partly) a translation."""
+    return note_for(translated_from_language(*records))
+
+
+def note_for(language: str) -> str:
+    """The translation note for texts translated from `language` ("" for none)."""
     notes = {
         "en": gettext("Translated from English"),
         "pl": gettext("Translated from Polish"),
     }
-    return notes.get(translated_from_language(*records), "")
+    return notes.get(language, "")
 
 
 def unreviewed(model, owned: dict | None = None) -> Q:

@@ -5,7 +5,6 @@ Runs on the embedded default (file-based cache) and, when REDIS_URL is set, on R
 that need stored responses use the `transactional_db` fixture.
 """
 
-import ast
 import json
 import os
 import sqlite3
@@ -16,11 +15,12 @@ import urllib.error
 import urllib.request
 from http import HTTPStatus
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from diskcache import DjangoCache
 from django.core import serializers
 from django.core.cache import cache
-from django.core.cache.backends.filebased import FileBasedCache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -42,7 +42,7 @@ def isolated_cache(settings, tmp_path):
     if not REDIS_URL:
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "BACKEND": "diskcache.DjangoCache",
                 "LOCATION": tmp_path / "cache",
             }
         }
@@ -410,25 +410,77 @@ def test_the_embedded_cache_keeps_to_its_bound(tmp_path):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"REDIS_URL", "DJANGO_CACHE_MAX_ENTRIES"}
+        if key not in {"REDIS_URL", "DJANGO_CACHE_MEGABYTES"}
     }
     printed = subprocess.run(
         [
             sys.executable,
             "-c",
-            "from django.conf import settings; "
-            "print(repr(settings.CACHES['default']['OPTIONS']))",
+            "import json; from django.conf import settings; "
+            "print(json.dumps(settings.CACHES['default'], default=str))",
         ],
         env=env | {"DJANGO_SETTINGS_MODULE": "tests.settings"},
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    options = ast.literal_eval(printed)
-    bound = options["MAX_ENTRIES"]
-    assert bound == 1000  # README, Settings: DJANGO_CACHE_MAX_ENTRIES
-    bounded = FileBasedCache(str(tmp_path / "bounded"), {"OPTIONS": options})
-    page = b"x" * 8 * 1024
-    for number in range(bound + 50):
+    shipped = json.loads(printed)
+    assert shipped["BACKEND"] == "diskcache.DjangoCache"
+    megabyte = 1024 * 1024
+    # README, Settings: DJANGO_CACHE_MEGABYTES
+    assert shipped["OPTIONS"]["size_limit"] == 512 * megabyte
+    # The shipped cache, its bound made small enough to pass in a test.
+    bounded = DjangoCache(
+        str(tmp_path / "bounded"),
+        shipped | {"OPTIONS": shipped["OPTIONS"] | {"size_limit": megabyte}},
+    )
+    page = b"x" * 40 * 1024
+    for number in range(100):  # four times the bound
         bounded.set(f"page-{number}", page)
-    assert len(list((tmp_path / "bounded").glob("*.djcache"))) <= bound
+    assert bounded._cache.volume() <= 1.2 * megabyte
+    assert bounded.get("page-99") == page  # the newest stays
+    assert bounded.get("page-0") is None  # the oldest went first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cached_page_costs_one_cache_round_trip(visitor):
+    cluster = make_cluster(name_pl="Klaster Alfa")
+    first = visitor.get(cluster.get_absolute_url())
+    calls = []
+
+    class Recorder:
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(cache, name)
+
+    with mock.patch.object(caching, "cache", Recorder()):
+        second = visitor.get(cluster.get_absolute_url())
+    assert second.content == first.content
+    # The version, its boundary and the page together: one MGET on Redis.
+    assert calls == ["get_many"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_version_replaces_the_page_entry_instead_of_adding_one(visitor):
+    cluster = make_cluster(name_pl="Klaster Alfa")
+    visitor.get(cluster.get_absolute_url())
+    cluster.name_pl = "Klaster Beta"
+    cluster.save()
+    stored = []
+
+    class Recorder:
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+        def set_many(self, values, timeout=None):
+            stored.extend(values)
+            return cache.set_many(values, timeout)
+
+    with mock.patch.object(caching, "cache", Recorder()):
+        again = visitor.get(cluster.get_absolute_url())
+    assert "Klaster Beta" in again.content.decode()
+    assert served_from_cache(visitor, cluster.get_absolute_url())
+    # The address's entry, overwritten: the old page is gone, not left to expire.
+    (page_key,) = [key for key in stored if key.startswith("page:")]
+    _version, _boundary, (_status, _headers, content) = cache.get(page_key)
+    assert content == again.content

@@ -320,9 +320,9 @@ def test_stored_entry_expires_by_the_boundary(settings):
         def __getattr__(self, name):
             return getattr(cache, name)
 
-        def set(self, key, value, timeout=None):
-            stored[key] = timeout
-            return cache.set(key, value, timeout)
+        def set_many(self, values, timeout=None):
+            stored.update(dict.fromkeys(values, timeout))
+            return cache.set_many(values, timeout)
 
     now = timezone.now()
     make_cluster(publish_from=now + timedelta(seconds=42))
@@ -464,3 +464,20 @@ def test_admin_refuses_an_end_before_the_start(client, publisher):
     assert response.status_code == HTTPStatus.OK
     cluster.refresh_from_db()
     assert cluster.publish_until is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kept_pieces_follow_the_schedule_without_the_page_cache(settings):
+    settings.PAGE_CACHE = False
+    visitor = Client(HTTP_HOST="127.0.0.1")
+    boundary = BOUNDARIES["ordinary day"]
+    make_cluster(name_pl="Klaster Wcześniej")
+    make_cluster(name_pl="Klaster Później", publish_from=boundary)
+    with clock(boundary - SECOND):
+        before = visitor.get("/pl/klastry/").content.decode()
+    assert "Klaster Później" not in before
+    # Another order of the same results: the directory's counts are a kept piece.
+    with clock(boundary):
+        due = visitor.get("/pl/klastry/?sort=-name").content.decode()
+    assert "Klaster Później" in due
+    assert "2 klastry" in due
