@@ -3,7 +3,8 @@
 `queries URL...`: SQL queries and bytes per request, page cache off, after a warm-up.
 `admin`: the admin cluster list as a superuser: median time and queries.
 `profile URL`: where one uncached request's time goes: cProfile's functions of the
-project (and the database driver's wait) by cumulative time, after a warm-up.
+project (and the database driver's wait) by cumulative time, after a warm-up with
+the same page without a query string (so a query string is still new).
 `vocabulary`: the published Highlands' Polish slugs and words a visitor would search
 for: words of four letters or more found in several published clusters' Polish names
 and descriptions.
@@ -90,7 +91,7 @@ def profile(url: str, lines: int = 25) -> dict:
     import pstats
 
     client = Client(HTTP_HOST="127.0.0.1")
-    client.get(url)
+    client.get(url.split("?")[0])
     profiler = cProfile.Profile()
     start = time.perf_counter()
     with CaptureQueriesContext(connection) as captured:
