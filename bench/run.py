@@ -42,7 +42,6 @@ BENCH = ROOT / ".bench"
 VENV_BIN = Path(sys.executable).parent
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 REDIS_URL = "redis://127.0.0.1:6379/14"
-BEFORE = ROOT / "bench" / "before-issue-21.json"
 CONNECTIONS = 4
 RUNS = 3
 DIRECTORY = "/pl/klastry/"
@@ -76,8 +75,6 @@ PUBLIC = {
     "clusters.csv, page 2": "/api/v1/clusters.csv?page=2",
     "sitemap": "/sitemap.xml",
 }
-# docs/benchmarks.md below this line is written by hand and kept by every run.
-KEPT_MARKER = "<!-- Written by hand below this line; make bench keeps it. -->"
 # nginx in front of gunicorn with docs/deployment.md's configuration (the tests run it).
 NGINX_CONF = """\
 {user}worker_processes 2;
@@ -500,6 +497,8 @@ def bench_size(bench: Bench, size: int, *, full: bool, timed: bool = True) -> di
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     with bench.gunicorn(env_for(url, cache, redis=True)) as server:
+        # Each server's own ceiling, measured minutes apart from the others'.
+        result["static_redis"] = bench.wrk(server.port, ceiling)
         result["redis"] = each_page(server, shared)
     redis.Redis.from_url(REDIS_URL).flushdb()
 
@@ -617,18 +616,10 @@ def main() -> None:
     run["took"] = round(time.monotonic() - started)
     if options.save:
         options.save.write_text(json.dumps(run, indent=1, ensure_ascii=False) + "\n")
-    if options.output == "-":
-        return
-    from render import render  # bench/render.py
+    if options.output != "-":
+        from render import write  # bench/render.py
 
-    before = json.loads(BEFORE.read_text()) if BEFORE.exists() else None
-    text = render(run, before)
-    print(text)
-    output = Path(options.output)
-    kept = output.read_text() if output.exists() else ""
-    if KEPT_MARKER in kept:
-        text += "\n" + KEPT_MARKER + kept.split(KEPT_MARKER, 1)[1]
-    output.write_text(text)
+        write(run, Path(options.output))
 
 
 if __name__ == "__main__":
