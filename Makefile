@@ -6,7 +6,7 @@ WEB_CONCURRENCY ?= 2
 # Test runs use the test settings (explicit test key, plain http): see tests/settings.py.
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 
-.PHONY: install lock run dev test lint fixtures e2e bench bench-full backup restore loadtest
+.PHONY: install lock run admin-password dev test lint fixtures e2e mutate bench bench-full backup restore loadtest
 
 install: $(VENV)/.installed
 
@@ -26,20 +26,28 @@ lock: install
 	  --strip-extras --no-emit-index-url --no-emit-find-links \
 	  --output-file requirements.lock pyproject.toml
 
-# A local secret key, generated once and kept out of git.
+# A local secret key, generated once and kept out of git; the settings read it when
+# DJANGO_SECRET_KEY is not set (lublin/settings.py).
 .secret_key:
 	python3 -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
 # Serves with debug off over plain http on 127.0.0.1 (DJANGO_SECURE=0); absolute links
-# name the port it serves on unless SITE_URL says otherwise.
+# name the port it serves on unless SITE_URL says otherwise. Quietly: the migrations
+# in one line (all their output if they fail), gunicorn's warnings and errors only,
+# and at the end what to open and the admin's user (setup_instance --local-superuser).
 run: install .secret_key
-	DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_SECURE=0 \
+	@DJANGO_SECURE=0 \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" sh -ec '\
-	  $(PY) manage.py migrate --no-input; \
-	  $(PY) manage.py setup_instance $(if $(DATABASE_URL),,--local-superuser); \
+	  migrated=$$($(PY) manage.py migrate --no-input 2>&1) || { echo "$$migrated"; exit 1; }; \
+	  echo "Migrations applied: $$(echo "$$migrated" | grep -c "^  Applying ")."; \
 	  $(PY) manage.py collectstatic --no-input --verbosity 0; \
-	  exec $(VENV)/bin/gunicorn lublin.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile -'
+	  $(PY) manage.py setup_instance --local-superuser; \
+	  exec $(VENV)/bin/gunicorn lublin.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --log-level warning'
+
+# A new password for the admin user `make run` created (asked for twice).
+admin-password: install .secret_key
+	$(PY) manage.py changepassword admin
 
 # Development server with debug on.
 dev: install
@@ -48,21 +56,21 @@ dev: install
 
 # Loads the starter content into an empty database (does nothing if content exists).
 fixtures: install .secret_key
-	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py migrate --no-input
-	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py setup_instance
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py setup_instance
 
 # A portable archive of the content, its history, the staff accounts and the media
 # files (README, Backups).
 backup: install .secret_key
 	$(if $(FILE),,$(error Name the file: make backup FILE=path.zip))
-	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py backup_content "$(FILE)"
+	$(PY) manage.py backup_content "$(FILE)"
 
 # Migrates, then loads a backup; refuses a database that already holds content, or
 # a media store that already holds its files.
 restore: install .secret_key
 	$(if $(FILE),,$(error Name the file: make restore FILE=path.zip))
-	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py migrate --no-input
-	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(PY) manage.py restore_content "$(FILE)"
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py restore_content "$(FILE)"
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -75,6 +83,16 @@ test: lint
 
 e2e: install
 	$(VENV)/bin/pytest -m browser
+
+# Mutation testing before a release, not in CI (docs/testing.md): mutmut mutates the
+# modules [tool.mutmut] lists and runs the tests that reach each mutant, on a fresh
+# PostgreSQL test database that every mutant's run reuses. Survivors: `mutmut results`.
+MUTATE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lublin_mutate
+mutate: install
+	rm -rf mutants
+	dropdb --if-exists --maintenance-db=$(MUTATE_DATABASE_URL) test_$(notdir $(MUTATE_DATABASE_URL))
+	DATABASE_URL=$(MUTATE_DATABASE_URL) $(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut results
 
 # Load tests with wrk over 127.0.0.1 into databases of their own (PostgreSQL,
 # lublin_bench_*; Redis database 14): issue 21's targets at 10,000 clusters and on the

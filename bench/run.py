@@ -296,7 +296,8 @@ def wait_for(url: str, process: subprocess.Popen) -> None:
 
 
 class Gunicorn:
-    """gunicorn as `make run` starts it, optionally with its access log."""
+    """gunicorn as `make run` starts it (reading the checkout's gunicorn.conf.py),
+    optionally with an access log."""
 
     def __init__(self, env: dict, access_log: Path | None = None, *, code: Path = ROOT):
         self.port = free_port()
@@ -311,6 +312,8 @@ class Gunicorn:
                 f"127.0.0.1:{self.port}",
                 "--workers",
                 "2",
+                "--log-level",
+                "warning",
                 *logging,
             ],
             cwd=code,

@@ -8,18 +8,18 @@ name a field the files lack or miss one they carry.
 """
 
 import csv
+import io
 from collections import defaultdict
 from dataclasses import dataclass
-from http import HTTPStatus
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django.views.decorators.http import require_safe
 
 from clusters.filters import ClusterFilter
 from clusters.models import CONTACT_FIELDS, Cluster, MembershipSnapshot
@@ -35,6 +35,8 @@ FIGURES = (
     "universities",
 )
 LIST_SEPARATOR = "; "
+# Clusters in a page of an export (`?page=N`) and in each step of writing a full dump.
+PAGE_SIZE = 1000
 # As the JSON writes them, rather than Python's "True" and "False".
 CSV_BOOLEANS = {True: "true", False: "false"}
 # A spreadsheet runs a cell starting with one of these as a formula.
@@ -214,15 +216,14 @@ def cors(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def export_clusters(data) -> tuple[list[dict] | None, dict | None]:
-    """Published clusters matching the directory's filters, ordered by key, as records.
+def pages_of(clusters: QuerySet) -> Paginator:
+    """`clusters` in the exports' order, by key, in pages of PAGE_SIZE."""
+    return Paginator(clusters.order_by("key").values_list("pk", flat=True), PAGE_SIZE)
 
-    Returns the records, or None and the form errors when a parameter is invalid.
-    """
-    filterset = ExportClusterFilter(data or None)
-    if filterset.is_bound and not filterset.is_valid():
-        return None, filterset.errors.get_json_data()
-    return cluster_records(filterset.qs, filterset.highlands), None
+
+def page_records(page: Page, highlands: list[Highland]) -> list[dict]:
+    """The records of a page of `pages_of`: the same queries for any page."""
+    return cluster_records(Cluster.objects.filter(pk__in=list(page)), highlands)
 
 
 def url_template(name: str, code: str) -> tuple[str, str]:
@@ -375,42 +376,17 @@ def shown_slug(values: dict, code: str) -> str:
     return ""
 
 
-def bad_request(errors: dict) -> JsonResponse:
-    return cors(JsonResponse({"errors": errors}, status=HTTPStatus.BAD_REQUEST))
-
-
-@require_safe
-def clusters_json(request):
-    records, errors = export_clusters(request.GET)
-    if errors:
-        return bad_request(errors)
-    return cors(
-        JsonResponse(
-            {"count": len(records), "licence": licence(), "clusters": records},
-            json_dumps_params={"ensure_ascii": False},
-        )
-    )
-
-
-@require_safe
-def clusters_csv(request):
-    records, errors = export_clusters(request.GET)
-    if errors:
-        return bad_request(errors)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="clusters.csv"'
-    # The byte-order mark makes spreadsheet programs read the file as UTF-8.
-    response.write("\ufeff")
-    writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for record in records:
-        writer.writerow(csv_row(record))
-    return cors(response)
-
-
-# Addresses with these alone are cached (cms/caching.py).
-clusters_json.query_parameters = frozenset(ExportClusterFilter.base_filters)
-clusters_csv.query_parameters = clusters_json.query_parameters
+def csv_text(records: list[dict], *, header: bool) -> str:
+    """CSV lines of `records`, after the byte-order mark and the header if asked."""
+    output = io.StringIO()
+    if header:
+        # The byte-order mark makes spreadsheet programs read the file as UTF-8.
+        output.write("\ufeff")
+    writer = csv.DictWriter(output, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    if header:
+        writer.writeheader()
+    writer.writerows(csv_row(record) for record in records)
+    return output.getvalue()
 
 
 def csv_row(record: dict) -> dict:
@@ -481,14 +457,3 @@ def highland_records() -> list[dict]:
         )
         for highland in highlands.order_by("key")
     ]
-
-
-@require_safe
-def highlands_json(request):
-    records = highland_records()
-    return cors(
-        JsonResponse(
-            {"count": len(records), "licence": licence(), "highlands": records},
-            json_dumps_params={"ensure_ascii": False},
-        )
-    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clusters import open_data
+from clusters import open_data_views as open_data
 
 app_name = "open_data"
 

@@ -51,7 +51,7 @@ from cms.revisions import in_sandbox
 SHARED_MAX_AGE = 60
 # Entries of a superseded version are never read again; this only bounds their stay.
 ENTRY_TIMEOUT = 24 * 60 * 60
-NEUTRAL_PATHS = ("/api/", "/sitemap.xml", "/robots.txt")
+NEUTRAL_PATHS = ("/api/", "/sitemap.xml", "/sitemap-", "/robots.txt")
 UNCACHEABLE_DIRECTIVES = {"private", "no-cache", "no-store"}
 
 

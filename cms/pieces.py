@@ -8,7 +8,8 @@ are exactly as fresh: after any change of content, or once a scheduled record is
 due, every piece is computed anew.
 
 As with whole pages, nothing computed inside a transaction is kept: its rows may yet
-be rolled back.
+be rolled back. A draft's preview (cms/revisions.py `sandbox`) neither reads nor keeps
+pieces: it shows the draft.
 """
 
 from collections.abc import Callable, Hashable, Iterable
@@ -22,6 +23,7 @@ from cms.caching import (
     read_entries,
     settled_boundary,
 )
+from cms.revisions import in_sandbox
 
 
 def piece_key(kind: str, variant: str, key: Hashable) -> str:
@@ -37,6 +39,8 @@ def cached_pieces(
     """{key: piece} for every key, read in one cache trip; the missing ones from
     `compute(missing keys)` ({key: piece}), then kept. `variant` tells apart pieces
     of one record computed differently (another language, another search)."""
+    if in_sandbox():  # a draft's preview shows the draft, not what the public sees
+        return compute(list(keys))
     now = timezone.now()
     names = {key: piece_key(kind, variant, key) for key in keys}
     state, fresh = read_entries(list(names.values()), now)

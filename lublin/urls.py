@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +14,7 @@ from cms import recovery
 from cms.media import serve_media
 from cms.site_identity import current_identity, theme_css
 from lublin.open_data import OpenDataView
-from lublin.sitemaps import SITEMAPS
+from lublin.sitemaps import sitemap_index, sitemap_section
 from lublin.views import HomeView, healthz, robots_txt
 
 # The site's name as staff edit it (cms/identity.py), read each time a page is drawn.
@@ -56,7 +55,8 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     # Language-neutral: /api/v1/…, /sitemap.xml, /robots.txt.
     path("", include("lublin.open_data_urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap_section"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("theme.css", theme_css, name="theme_css"),
     # Renditions and documents on the local disk (answers 404 with an S3 store).

@@ -4,6 +4,13 @@ from django.contrib.auth.models import Group, User
 from tests.staff_sessions import StaffClient, with_second_factor
 
 
+@pytest.fixture(autouse=True)
+def exports_dir(settings, tmp_path):
+    """A folder of full dumps for each test: a dump kept for a content version that a
+    test's rolled-back rows made must not be served in the next test."""
+    settings.EXPORTS_DIR = tmp_path / "exports"
+
+
 @pytest.fixture
 def client() -> StaffClient:
     """pytest-django's client, whose force_login uses the user's second factor."""

@@ -24,4 +24,6 @@ STORAGES = {
 }
 # Uploads of a test run go to a folder of its own, removed with the temporary files.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="lublin-media-"))
+# The full dumps, too (tests/conftest.py gives each test a folder of its own).
+EXPORTS_DIR = Path(tempfile.mkdtemp(prefix="lublin-exports-"))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast test users

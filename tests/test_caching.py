@@ -10,6 +10,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -22,15 +23,22 @@ from diskcache import DjangoCache
 from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import translation
 
+from clusters.models import Cluster
 from cms import caching
-from cms.caching import content_version, is_public_path
-from tests.factories import make_cluster, make_highland
+from cms.caching import bump_content_version, content_version, is_public_path
+from tests.factories import (
+    make_cluster,
+    make_highland,
+    make_statement,
+    make_team_member,
+)
 from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +89,7 @@ def test_export_is_served_without_queries(visitor, django_assert_num_queries):
     assert first.status_code == HTTPStatus.OK
     with django_assert_num_queries(0):
         second = visitor.get(export_url())
-    assert second.content == first.content
+    assert second.getvalue() == first.getvalue()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -93,7 +101,7 @@ def test_edit_is_shown_at_once(visitor):
     page = visitor.get(cluster.get_absolute_url()).content.decode()
     assert "Klaster Beta" in page
     assert "Klaster Alfa" not in page
-    assert "Klaster Beta" in visitor.get(export_url()).content.decode()
+    assert "Klaster Beta" in visitor.get(export_url()).getvalue().decode()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -114,6 +122,90 @@ def test_unpublished_highland_disappears_from_cached_cluster_page(visitor):
     assert (
         "Wyżyna Testowa" not in visitor.get(cluster.get_absolute_url()).content.decode()
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edited_team_member_is_shown_at_once_on_the_contact_page(visitor):
+    member = make_team_member(name="Anna Kowalska")
+    with translation.override("pl"):
+        url = reverse("contacts:team")
+    assert url == "/pl/kontakt/"
+    assert "Anna Kowalska" in visitor.get(url).content.decode()
+    member.name = "Anna Nowak"
+    member.save()
+    page = visitor.get(url).content.decode()
+    assert "Anna Nowak" in page
+    assert "Anna Kowalska" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edited_accessibility_statement_is_shown_at_once(visitor):
+    statement = make_statement(architecture_pl="<p>Budynek ma windę.</p>")
+    with translation.override("pl"):
+        url = reverse("contacts:accessibility")
+    assert "Budynek ma windę." in visitor.get(url).content.decode()
+    statement.architecture_pl = "<p>Budynek ma podjazd.</p>"
+    statement.save()
+    page = visitor.get(url).content.decode()
+    assert "Budynek ma podjazd." in page
+    assert "Budynek ma windę." not in page
+
+
+def in_another_process(request):
+    """`request()` run as another application process would: in a thread, with a
+    database connection of its own, outside this one's transaction."""
+    results = []
+
+    def run():
+        try:
+            results.append(request())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return results[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_rendered_before_the_commit_under_the_new_version_is_not_served(
+    visitor,
+):
+    """Between a write's bump and its commit, another process renders the committed
+    (old) rows under the new version; the bump at commit makes that copy stale."""
+    cluster = make_cluster(name_pl="Klaster Alfa")
+    url = cluster.get_absolute_url()
+    with transaction.atomic():
+        bump_content_version()
+        early = in_another_process(lambda: visitor.get(url))
+        Cluster.objects.filter(pk=cluster.pk).update(name_pl="Klaster Beta")
+    assert "Klaster Alfa" in early.content.decode()
+    page = visitor.get(url).content.decode()
+    assert "Klaster Beta" in page
+    assert "Klaster Alfa" not in page
+
+
+def cookie_setting_view(request):
+    cookie_setting_view.calls += 1
+    response = HttpResponse(f"render {cookie_setting_view.calls}")
+    response.set_cookie("chosen", "yes")
+    return response
+
+
+urlpatterns = [path("pl/ciasteczko/", cookie_setting_view)]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.urls(__name__)
+def test_a_public_response_that_sets_a_cookie_is_never_cached(visitor):
+    cookie_setting_view.calls = 0
+    first = visitor.get("/pl/ciasteczko/")
+    second = visitor.get("/pl/ciasteczko/")
+    assert first.content == b"render 1"
+    assert second.content == b"render 2"
+    assert second.cookies["chosen"].value == "yes"
+    assert "public" not in second.get("Cache-Control", "")
 
 
 @pytest.mark.django_db
@@ -353,7 +445,7 @@ def directory_url() -> str:
         "directory?utm_source=newsletter",
         "directory?status=active&status=inactive",
         "cluster?q=alfa",
-        "export?page=2",
+        "export?offset=2",
         "export?status=",
     ],
 )

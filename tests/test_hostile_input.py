@@ -75,6 +75,7 @@ ADDRESSES = [
     "/api/v1/clusters.csv",
     "/api/v1/highlands.json",
     "/sitemap.xml",
+    "/sitemap-clusters.xml",
     "/robots.txt",
     "/healthz",
 ]

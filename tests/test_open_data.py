@@ -11,14 +11,16 @@ from xml.etree import ElementTree
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import translation
 from jsonschema import Draft202012Validator
 
 from clusters.models import Cluster
 from clusters.open_data import CSV_COLUMNS
+from cms.caching import is_canonical, is_public_path
 from cms.publishing import mark_edited
 from ecosystems.models import Highland
+from lublin.sitemaps import ClusterSitemap
 from tests.factories import (
     make_cluster,
     make_coordinator,
@@ -27,12 +29,12 @@ from tests.factories import (
     make_snapshot,
     make_statement,
 )
+from tests.sitemap import SITEMAP, sitemap_locations, sitemap_pages, sitemap_text
 
 pytestmark = pytest.mark.django_db
 
 DOCS = Path(settings.BASE_DIR) / "docs"
 SITE_URL = "https://klastry.example.org"
-SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 OFFSET_TIMESTAMP = re.compile(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$"
@@ -59,13 +61,13 @@ def get_json(client, name: str, params=None) -> dict:
     response = client.get(reverse(f"open_data:{name}"), params or {})
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"] == "application/json"
-    return response.json()
+    return json.loads(response.getvalue())
 
 
 def get_csv(client, params=None) -> tuple[bytes, list[dict]]:
     response = client.get(reverse("open_data:clusters_csv"), params or {})
     assert response.status_code == HTTPStatus.OK
-    content = response.content
+    content = response.getvalue()
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     return content, rows
 
@@ -240,7 +242,8 @@ def test_clusters_json_gives_null_not_the_other_language(client, directory):
     response = client.get(
         reverse("open_data:clusters_json"), headers={"accept-language": "en"}
     )
-    record = next(r for r in response.json()["clusters"] if r["key"] == "polish-only")
+    clusters = json.loads(response.getvalue())["clusters"]
+    record = next(r for r in clusters if r["key"] == "polish-only")
     assert record["name"] == {"pl": "Klaster Żeglarski", "en": None}
     assert record["slug"]["en"] is None
     assert record["year_established"] is None
@@ -362,8 +365,9 @@ def test_csv_is_utf8_with_a_byte_order_mark(client, directory):
     response = client.get(reverse("open_data:clusters_csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "clusters.csv" in response["Content-Disposition"]
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    assert "Klaster Światłowodów".encode() in response.content
+    content = response.getvalue()
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert "Klaster Światłowodów".encode() in content
 
 
 def test_csv_has_the_documented_columns_one_row_per_cluster(client, directory):
@@ -472,17 +476,16 @@ def test_highlands_json_lists_published_highlands_and_clusters_only(client, dire
 
 
 def sitemap_entries(client) -> dict[str, dict[str, str]]:
-    """Each <url>'s location, mapped to its alternates by hreflang."""
-    response = client.get("/sitemap.xml")
-    assert response.status_code == HTTPStatus.OK
-    root = ElementTree.fromstring(response.content)
+    """Each <url>'s location, on every page of the sitemap, mapped to its
+    alternates by hreflang."""
     return {
         url.findtext(f"{SITEMAP}loc"): {
             link.get("hreflang"): link.get("href")
             for link in url.findall(f"{XHTML}link")
             if link.get("rel") == "alternate"
         }
-        for url in root.findall(f"{SITEMAP}url")
+        for page in sitemap_pages(client)
+        for url in ElementTree.fromstring(page).findall(f"{SITEMAP}url")
     }
 
 
@@ -538,10 +541,44 @@ def test_sitemap_leaves_out_an_unpublished_about_page(client):
 
 def test_sitemap_uses_site_url_not_the_request_host(client, settings, directory):
     settings.ALLOWED_HOSTS = ["other.example.net"]
-    response = client.get("/sitemap.xml", headers={"host": "other.example.net"})
-    assert response.status_code == HTTPStatus.OK
-    assert b"other.example.net" not in response.content
-    assert SITE_URL.encode() in response.content
+    client.defaults["HTTP_HOST"] = "other.example.net"
+    content = client.get("/sitemap.xml").content.decode() + sitemap_text(client)
+    assert "other.example.net" not in content
+    assert SITE_URL in content
+
+
+def test_a_section_longer_than_the_limit_is_split_into_pages_the_index_lists(
+    client, monkeypatch
+):
+    monkeypatch.setattr(ClusterSitemap, "limit", 4)
+    clusters = [make_cluster() for _ in range(5)]
+    section = f"{SITE_URL}/sitemap-clusters.xml"
+    index = sitemap_locations(client)
+    assert [loc for loc in index if loc.startswith(section)] == [
+        section,
+        f"{section}?p=2",
+        f"{section}?p=3",
+    ]
+    pages = [
+        sitemap_locations(client, loc.removeprefix(SITE_URL))
+        for loc in index
+        if loc.startswith(section)
+    ]
+    # A page holds at most `limit` <url> entries, each language's page being one.
+    assert [len(page) for page in pages] == [4, 4, 2]
+    listed = [loc for page in pages for loc in page]
+    expected = [
+        absolute(cluster, code) for cluster in clusters for code in ("pl", "en")
+    ]
+    assert listed == expected
+    assert client.get("/sitemap-clusters.xml?p=4").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_sections_pages_are_kept_by_the_page_cache(rf):
+    request = rf.get("/sitemap-clusters.xml", {"p": "2"})
+    request.resolver_match = resolve(request.path)
+    assert is_public_path(request.path)
+    assert is_canonical(request)
 
 
 def test_drafts_appear_nowhere(client, directory):
@@ -550,10 +587,9 @@ def test_drafts_appear_nowhere(client, directory):
         client.get(reverse("open_data:clusters_json")),
         client.get(reverse("open_data:clusters_csv")),
         client.get(reverse("open_data:highlands_json")),
-        client.get("/sitemap.xml"),
     ]
-    for response in responses:
-        content = response.content.decode("utf-8-sig")
+    contents = [response.getvalue().decode("utf-8-sig") for response in responses]
+    for content in [*contents, sitemap_text(client)]:
         for name in draft_names:
             assert name not in content
     entries = sitemap_entries(client)
@@ -625,11 +661,13 @@ def make_directory(size: int) -> None:
 @pytest.mark.parametrize(
     ("path", "params", "limit"),
     [
-        ("/api/v1/clusters.json", {}, 8),
+        ("/api/v1/clusters.json", {"page": "1"}, 8),
         ("/api/v1/clusters.json", {"q": "klaster", "status": "active"}, 8),
+        ("/api/v1/clusters.csv", {"status": "active", "page": "1"}, 8),
         ("/api/v1/clusters.csv", {"size": "20-49"}, 8),
         ("/api/v1/highlands.json", {}, 5),
-        ("/sitemap.xml", {}, 5),
+        ("/sitemap.xml", {}, 8),
+        ("/sitemap-clusters.xml", {}, 5),
     ],
 )
 def test_exports_take_a_bounded_number_of_queries(

@@ -3,6 +3,7 @@ the directory's download offer."""
 
 import csv
 import io
+import json
 import re
 from datetime import timedelta
 from http import HTTPStatus
@@ -26,6 +27,7 @@ from tests.factories import (
     make_snapshot,
     make_team_member,
 )
+from tests.sitemap import sitemap_text
 
 pytestmark = pytest.mark.django_db
 
@@ -75,9 +77,9 @@ def path_of(name: str) -> str:
 
 def written_fields(client) -> dict[str, list[str]]:
     """What each export actually writes: JSON record keys, the CSV header."""
-    clusters = client.get(path_of("clusters_json")).json()["clusters"]
+    clusters = json.loads(client.get(path_of("clusters_json")).getvalue())["clusters"]
     highlands = client.get(path_of("highlands_json")).json()["highlands"]
-    content = client.get(path_of("clusters_csv")).content.decode("utf-8-sig")
+    content = client.get(path_of("clusters_csv")).getvalue().decode("utf-8-sig")
     return {
         "clusters_json": list(clusters[0]),
         "clusters_csv": next(csv.reader(io.StringIO(content))),
@@ -166,7 +168,7 @@ def test_footer_links_the_open_data_page(client, language):
 
 
 def test_sitemap_lists_the_open_data_page_in_both_languages(client):
-    content = client.get("/sitemap.xml").content.decode()
+    content = sitemap_text(client)
     for path in PAGES.values():
         assert f"<loc>{SITE_URL}{path}</loc>" in content
 
@@ -331,3 +333,18 @@ def test_open_data_addresses_cost_the_same_queries_at_any_size(client, url):
         return len(context.captured_queries)
 
     assert queries(2) == queries(40)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("pl", "stronami po 1000 klastrów"),
+        ("en", "a page of 1,000 clusters at a time"),
+    ],
+)
+def test_open_data_page_says_how_to_read_the_files_a_page_at_a_time(
+    client, language, text
+):
+    content = client.get(PAGES[language]).content.decode()
+    assert text in content
+    assert "page=1" in content

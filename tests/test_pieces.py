@@ -17,6 +17,9 @@ from django.utils import translation
 
 from clusters.models import Cluster, SearchSynonym
 from cms.caching import bump_content_version
+from cms.pieces import cached_piece
+from cms.revisions import sandbox
+from contacts.models import TeamMember
 from tests.factories import (
     make_cluster,
     make_coordinator,
@@ -142,3 +145,18 @@ def test_the_city_team_on_cluster_pages_follows_an_edit_of_the_team(visitor, clu
         html, _queries = page(visitor, address)
         assert "Anna Nowak" in html
         assert "Anna Kowalska" not in html
+
+
+def test_a_draft_preview_neither_reads_nor_keeps_pieces(visitor, clusters):
+    page(visitor, directory())  # the team's and the rows' pieces are kept
+    member = make_team_member(name="Anna Kowalska")
+    page(visitor, clusters[0].get_absolute_url())
+    with sandbox(TeamMember):
+        member.name = "Anna Szkic"
+        member.save()
+        calls = []
+        computed = cached_piece("city-team-contact", "pl", lambda: calls.append(1))
+    assert calls == [1] and computed is None  # computed from the draft, not read
+    html, _queries = page(visitor, clusters[1].get_absolute_url())
+    assert "Anna Kowalska" in html
+    assert "Anna Szkic" not in html

@@ -455,7 +455,7 @@ def two_clusters():
 
 def exports(client) -> str:
     client.logout()
-    return client.get(reverse("open_data:clusters_json")).content.decode()
+    return client.get(reverse("open_data:clusters_json")).getvalue().decode()
 
 
 def test_an_editors_import_makes_one_draft_per_cluster_and_nothing_public(

@@ -139,6 +139,7 @@ PUBLIC_ADDRESSES = [
     "/api/v1/clusters.csv",
     "/api/v1/highlands.json",
     "/sitemap.xml",
+    "/sitemap-clusters.xml",
 ]
 DRAFT_WORDS = [
     "Draft Cluster",
@@ -160,7 +161,7 @@ def test_no_draft_content_reaches_visitors_exports_or_the_sitemap(
     for address in [*PUBLIC_ADDRESSES, old_address]:
         response = visitor.get(address)
         assert response.status_code == HTTPStatus.OK, address
-        body = response.content.decode()
+        body = response.getvalue().decode()
         assert not [word for word in DRAFT_WORDS if word in body], address
     assert visitor.get("/en/clusters/draft-cluster/").status_code == 404
 

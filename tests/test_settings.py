@@ -7,6 +7,7 @@ from http import HTTPStatus
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError, connection
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +29,41 @@ def settings_in_subprocess(
     )
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    result = settings_in_subprocess({}, "settings.SECRET_KEY")
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = settings_in_subprocess(
+        {"DJANGO_SECRET_KEY_FILE": str(tmp_path / "none")}, "settings.SECRET_KEY"
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_the_key_make_run_generated_is_read_when_none_is_set(tmp_path):
+    key_file = tmp_path / ".secret_key"
+    key_file.write_text("generated-" + "g" * 50 + "\n")
+    env = {"DJANGO_SECRET_KEY_FILE": str(key_file)}
+    assert settings_in_subprocess(env, "settings.SECRET_KEY").stdout.strip() == (
+        repr("generated-" + "g" * 50)
+    )
+    # An explicit key wins over the file.
+    explicit = settings_in_subprocess(
+        env | {"DJANGO_SECRET_KEY": "e" * 50}, "settings.SECRET_KEY"
+    )
+    assert explicit.stdout.strip() == repr("e" * 50)
+
+
+def test_manage_py_works_with_no_prefix_in_a_checkout_make_run_served(tmp_path):
+    key_file = tmp_path / ".secret_key"
+    key_file.write_text("generated-" + "g" * 50)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env=clean | {"DJANGO_SECRET_KEY_FILE": str(key_file)},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
 
 
 def test_production_refuses_the_development_key():

@@ -188,10 +188,19 @@ def test_headers_follow_the_staff_language(client, editor, clusters):
     assert rows[1][4:6] == ["nieaktywny", "nie"]
 
 
-def test_text_that_a_spreadsheet_would_run_as_a_formula_is_quoted(staff):
-    make_cluster(key="odd", name_pl='=HYPERLINK("http://x")', name_en="-1+1")
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_text_that_a_spreadsheet_would_run_as_a_formula_is_quoted(staff, start):
+    formula = f'{start}HYPERLINK("http://x")'
+    make_cluster(
+        key="odd",
+        name_pl=formula,
+        name_en=f"{start}1+1",
+        highlands=[make_highland(name_en=f"{start}Highland")],
+        coordinators=[make_coordinator(name_en=f"{start}Coordinator")],
+    )
     row = csv_rows(export(staff))[1]
-    assert row[1:3] == ['\'=HYPERLINK("http://x")', "'-1+1"]
+    assert row[1:3] == ["'" + formula, f"'{start}1+1"]
+    assert row[11:] == [f"'{start}Highland", f"'{start}Coordinator"]
 
 
 @pytest.mark.parametrize("user", ["editor", "publisher"])

@@ -295,14 +295,14 @@ def test_payloads_render_inert_and_escaped_on_every_public_page(
 def csv_rows(client) -> list[dict]:
     response = client.get(reverse("open_data:clusters_csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def test_the_exports_keep_the_payload_as_data(client, hostile_content):
     response = client.get(reverse("open_data:clusters_json"))
     assert response["Content-Type"] == "application/json"
     assert response["X-Content-Type-Options"] == "nosniff"
-    records = {c["key"]: c for c in json.loads(response.content)["clusters"]}
+    records = {c["key"]: c for c in json.loads(response.getvalue())["clusters"]}
     record = records[hostile_content["cluster"].key]
     assert record["name"] == {"pl": PAYLOAD, "en": PAYLOAD}
     assert record["coordinators"][0]["name"]["pl"] == PAYLOAD
@@ -332,7 +332,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(client, name):
     assert rows["formula"]["name_pl"] == "'" + name
     assert rows["formula"]["name_en"] == "Safe name"
     assert rows["plain"]["name_pl"] == "Klaster = 1"
-    json_records = json.loads(client.get(reverse("open_data:clusters_json")).content)
+    json_records = json.loads(client.get(reverse("open_data:clusters_json")).getvalue())
     assert {c["name"]["pl"] for c in json_records["clusters"]} == {name, "Klaster = 1"}
 
 
@@ -369,6 +369,22 @@ def test_the_admin_shows_the_payloads_escaped(client, publisher, hostile_content
         content = response.content.decode()
         assert_inert(content, address)
         assert ESCAPED in content or escape(SHORT_PAYLOAD) in content, address
+
+
+def test_the_history_shows_a_payload_in_the_unchanged_words_of_a_diff_escaped(
+    client, publisher
+):
+    # One word changes: the payload stays in an unchanged run of the word diff,
+    # not in a rewritten text (cms/history.py).
+    cluster = make_cluster(characteristics_en=f"Opening words. {PAYLOAD} Old ending.")
+    cluster.characteristics_en = f"Opening words. {PAYLOAD} New ending."
+    cluster.save()
+    client.force_login(publisher)
+    address = reverse("admin:clusters_cluster_history", args=[cluster.pk])
+    content = client.get(address).content.decode()
+    assert "<del>Old</del> <ins>New</ins>" in content
+    assert_inert(content, address)
+    assert f"Opening words. {ESCAPED}" in content
 
 
 @pytest.mark.parametrize(

@@ -152,7 +152,9 @@ def test_publisher_unpublishes_a_cluster_everywhere(new_context, editable_site):
     def published_everywhere() -> dict[str, bool]:
         visitor.goto(search)
         export = visitor.request.get(reverse("open_data:clusters_json")).json()
-        sitemap = visitor.request.get(reverse("sitemap")).text()
+        sitemap = visitor.request.get(
+            reverse("sitemap_section", kwargs={"section": "clusters"})
+        ).text()
         return {
             "directory": visitor.locator(listed).count() == 1,
             "export": cluster.key in {c["key"] for c in export["clusters"]},

@@ -20,6 +20,9 @@ from cms.content_apps import content_apps
 from cms.identity import SiteIdentity, identity_from_file
 from cms.publishing import publishable_models
 
+# The superuser `make run` creates on the embedded database.
+LOCAL_SUPERUSER = "admin"
+
 
 class Command(BaseCommand):
     help = (
@@ -32,7 +35,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--local-superuser",
             action="store_true",
-            help="Create a superuser with a random password printed once, if none exists.",
+            help=(
+                "On the embedded database, create a superuser with a random password "
+                "printed once, if none exists; then say what to open: the site in "
+                "both languages, the admin and its user (`make run`)."
+            ),
         )
         parser.add_argument(
             "--identity",
@@ -95,7 +102,7 @@ class Command(BaseCommand):
                 f"{new_identity.site_name_en}."
             )
         if local_superuser:
-            self.create_local_superuser()
+            self.stdout.write(self.next_steps(self.create_local_superuser()))
 
     def identity_to_set(self, path: str | None) -> SiteIdentity | None:
         """The identity of the file named, or the starter one for an instance that
@@ -117,21 +124,38 @@ class Command(BaseCommand):
             identity.logo_id = current.logo_id
         return identity
 
-    def create_local_superuser(self) -> None:
+    def create_local_superuser(self) -> str | None:
+        """The new superuser's password; None if one exists or cannot be made."""
         if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
             self.stdout.write("Not the embedded database: no local superuser created.")
-            return
+            return None
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():
-            return
+            return None
         password = secrets.token_urlsafe(16)
-        User.objects.create_superuser("admin", password=password)
-        self.stdout.write(
-            self.style.WARNING(
-                f"Local superuser created. User: admin  Password: {password}\n"
-                "This password is shown only once. At the first sign-in the admin "
-                "asks for an authenticator app to be set up (the second factor)."
+        User.objects.create_superuser(LOCAL_SUPERUSER, password=password)
+        return password
+
+    def next_steps(self, password: str | None) -> str:
+        site = settings.SITE_URL
+        if password:
+            account = self.style.WARNING(
+                f"  User: {LOCAL_SUPERUSER}  Password: {password}\n"
+                "  (shown only once; the first sign-in sets up an authenticator app, "
+                "the second factor)"
             )
+        elif get_user_model().objects.filter(username=LOCAL_SUPERUSER).exists():
+            account = (
+                f"  User: {LOCAL_SUPERUSER}  (a new password: make admin-password)"
+            )
+        else:
+            account = "  No user admin: ./manage.py createsuperuser makes one."
+        return (
+            "\nThe site:\n"
+            f"  {site}/pl/  (Polish)\n"
+            f"  {site}/en/  (English)\n"
+            f"The admin: {site}/{settings.ADMIN_PATH}\n"
+            f"{account}"
         )
 
 

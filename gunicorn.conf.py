@@ -1,0 +1,30 @@
+"""gunicorn reads this file itself (./gunicorn.conf.py) wherever it starts in this
+checkout: `make run`, the tests and `make bench` alike."""
+
+import logging
+
+from lublin.log_format import logging_config
+
+# Its control socket is one per user by default (~/.gunicorn/gunicorn.ctl), so two
+# instances on one host (a second `make run` on another PORT, the tests) would share
+# it; nothing here uses it.
+control_socket_disable = True
+
+# Its lines as the site's (lublin/log_format.py): UTC with the offset, the format
+# DJANGO_LOG_FORMAT names, to standard error; the access line (one per request) has
+# no clock of its own, and the request's id as every line has (lublin/request_id.py).
+logconfig_dict = logging_config(
+    {
+        name: {"handlers": [], "propagate": True}
+        for name in ("gunicorn.error", "gunicorn.access")
+    }
+)
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+
+
+def on_starting(server):
+    """With no access log asked for (`--access-logfile`, as `make run` gives it),
+    none: a logging configuration alone would make gunicorn write one. `make bench`
+    measures the site with the log and without it."""
+    if server.cfg.accesslog is None:
+        logging.getLogger("gunicorn.access").propagate = False
