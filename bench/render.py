@@ -277,7 +277,7 @@ def render(run: dict, before: dict | None) -> str:
             "",
             *(
                 [
-                    f"From a `make bench-full` run of the same code ({origin['took']} s,"
+                    f"From a `make bench-full` run of {origin['code']} ({origin['took']} s,"
                     f" load average {origin['load']['before']} →"
                     f" {origin['load']['after']}); its 10,000 clusters' figures are"
                     " not shown above.",
