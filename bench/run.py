@@ -1,14 +1,25 @@
 """`make bench`: load-test the site as `make run` serves it, write docs/benchmarks.md.
 
-For each database and size: a separate benchmark database (.bench/*.sqlite3, or the
-PostgreSQL database `lublin_bench_<size>`) filled by bench/generate.py; gunicorn +
-whitenoise, debug off, 2 workers, as `make run`; wrk over 127.0.0.1 at 4 connections
-against each target three ways: page cache off (rendering), page cache on, and through
-nginx proxy caching (docs/deployment.md's configuration). The ceiling is a static file
-of the directory page's size, served by the same gunicorn + whitenoise, and by nginx.
+PostgreSQL databases of their own (`lublin_bench_<size>`, filled by bench/generate.py,
+and `lublin_bench_starter` with the starter content of `setup_instance`); gunicorn +
+whitenoise, debug off, 2 workers, as `make run`; wrk over 127.0.0.1 at 4 connections,
+each figure the median of three short runs. Every ratio is to a static file served by
+the same gunicorn in the same run: one of the directory page's size, and one of the
+full `clusters.json`'s size for the full dump.
 
-    python bench/run.py --quick                # 10,000 clusters on PostgreSQL
-    python bench/run.py                        # 100/1,000/10,000 x SQLite/PostgreSQL
+Servers, one after another: page cache off (rendering); page cache on with the
+embedded cache (whatever lublin/settings.py makes it without REDIS_URL), which also
+takes never-seen filter strings and ever-new searches (bench/ever_new.lua: misses that
+pay the cache's writes); page cache on with Redis (database 14); the embedded cache
+with gunicorn's access log on as `make run` has it, its static ceiling logging too.
+
+    python bench/run.py --quick        # `make bench`: 10,000 clusters and the starter content
+    python bench/run.py                # `make bench-full`: also 100,000 and 10 clusters
+    python bench/run.py --quick --code ../wt-before --label before \\
+        --save bench/before-issue-21.json --output -    # another checkout's code
+
+A run's figures are saved as JSON (--save); docs/benchmarks.md shows them beside
+those of bench/before-issue-21.json.
 """
 
 import argparse
@@ -18,6 +29,7 @@ import os
 import platform
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,21 +41,41 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / ".bench"
 VENV_BIN = Path(sys.executable).parent
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+REDIS_URL = "redis://127.0.0.1:6379/14"
 CONNECTIONS = 4
-TARGETS = {
+RUNS = 3
+DIRECTORY = "/pl/klastry/"
+FULL_DUMP = "/api/v1/clusters.json"
+# Measured uncached and cached; Redis and the access log too for SHARED_CACHE_PAGES.
+PAGES = {
     "home": "/pl/",
-    "directory": "/pl/klastry/",
+    "directory": DIRECTORY,
+    "cluster page": "/pl/klastry/klaster-7/",
+    "clusters.json, page 2": "/api/v1/clusters.json?page=2",
     "directory, filtered": "/pl/klastry/?highland=wyzyna-biotech&size=50-99&status=active",
     "directory, search": "/pl/klastry/?q=biotechnologiczny",
+    "Highland page": "/pl/wyzyny/wyzyna-biotech/",
+}
+SHARED_CACHE_PAGES = ("home", "directory", "cluster page", "clusters.json, page 2")
+# Every public page: their queries counted at each size, bench-full times them
+# uncached at 100,000 clusters.
+PUBLIC = {
+    **PAGES,
     "directory, typo search": "/pl/klastry/?q=biotechnologiczy",
     "directory, last page": "/pl/klastry/?page={last_page}",
-    "cluster page": "/pl/klastry/klaster-7/",
-    "Highland page": "/pl/wyzyny/wyzyna-biotech/",
-    "clusters.json": "/api/v1/clusters.json",
+    "directory, never-seen filters (one)": "/pl/klastry/?highland=wyzyna-it&size=20-49"
+    "&has_universities=yes&sort=-year&year_from=2001&year_to=2013",
+    "directory, ever-new search (one)": "/pl/klastry/?q=innowacje&year_from=2001"
+    "&year_to=2013",
+    "Highlands": "/pl/wyzyny/",
+    "growth": "/pl/klastry/2019-i-dzis/",
+    "about clusters": "/pl/o-klastrach/",
+    "contact": "/pl/kontakt/",
+    "open data": "/pl/otwarte-dane/",
+    "clusters.csv, page 2": "/api/v1/clusters.csv?page=2",
+    "sitemap": "/sitemap.xml",
 }
-STATIC_NAME = "bench/ceiling.html"
-# docs/benchmarks.md below this line is written by hand and kept by every run.
-KEPT_MARKER = "<!-- Written by hand below this line; make bench keeps it. -->"
+# nginx in front of gunicorn with docs/deployment.md's configuration (the tests run it).
 NGINX_CONF = """\
 {user}worker_processes 2;
 pid {tmp}/nginx.pid;
@@ -61,33 +93,179 @@ http {{
 """
 
 
-def env_for(database_url: str, cache_dir: Path, page_cache: bool = True) -> dict:
+def env_for(
+    database_url: str, cache: Path, *, page_cache: bool = True, redis: bool = False
+) -> dict:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lublin.settings",
         "DJANGO_SECRET_KEY": "bench-only-key-" + "b" * 50,
         "DJANGO_SECURE": "0",
         "DATABASE_URL": database_url,
-        "DJANGO_CACHE_DIR": str(cache_dir),
+        "DJANGO_CACHE_DIR": str(cache),
+        "DJANGO_STATIC_ROOT": str(BENCH / "staticfiles"),
         "DJANGO_PAGE_CACHE": "1" if page_cache else "0",
+        "SITE_URL": "http://127.0.0.1",
     }
     env.pop("REDIS_URL", None)
     env.pop("DJANGO_DEBUG", None)
+    if redis:
+        env["REDIS_URL"] = REDIS_URL
     return env
 
 
-def run(args: list[str], env: dict, **kwargs) -> str:
-    done = subprocess.run(
-        args, cwd=ROOT, env=env, capture_output=True, text=True, **kwargs
+class Bench:
+    """One run against the code in `code`, its databases named after `label`."""
+
+    def __init__(self, code: Path, label: str, seconds: int):
+        self.code = code
+        self.label = label
+        self.seconds = seconds
+
+    def python(self, env: dict, *args: str) -> str:
+        done = subprocess.run(
+            [str(VENV_BIN / "python"), *args],
+            cwd=self.code,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            sys.stderr.write(done.stderr)
+            done.check_returncode()
+        return done.stdout
+
+    def measure(self, env: dict, *args: str):
+        script = str(ROOT / "bench" / "measure.py")
+        return json.loads(self.python(env, script, *args).strip().splitlines()[-1])
+
+    def database(self, name: str) -> tuple[str, bool]:
+        """A migrated PostgreSQL database `lublin_bench_<label><name>`, and whether
+        it was created now."""
+        import psycopg
+
+        database = f"lublin_bench_{self.label}{name}"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            fresh = not admin.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [database]
+            ).fetchone()
+            if fresh:
+                admin.execute(f"CREATE DATABASE {database}")
+        url = f"postgres://postgres@127.0.0.1:5432/{database}"
+        self.python(
+            env_for(url, BENCH / "cache-setup"),
+            "manage.py",
+            "migrate",
+            "--no-input",
+            "--verbosity",
+            "0",
+        )
+        return url, fresh
+
+    def generated(self, size: int) -> tuple[str, float | None]:
+        """A database of `size` generated clusters; the seconds it took to fill, if
+        it was filled now (else it is reused)."""
+        url, fresh = self.database(str(size))
+        seconds = None
+        if fresh:
+            started = time.monotonic()
+            try:
+                self.python(
+                    env_for(url, BENCH / "cache-setup"),
+                    str(ROOT / "bench" / "generate.py"),
+                    str(size),
+                )
+            except subprocess.CalledProcessError:
+                drop(url)
+                raise
+            seconds = round(time.monotonic() - started, 1)
+            print(f"  generated {size:,} clusters in {seconds} s")
+        vacuum(url)
+        return url, seconds
+
+    def starter(self) -> tuple[str, float]:
+        """A fresh database with the starter content, and how long setup_instance
+        took to load it."""
+        drop(f"postgres://postgres@127.0.0.1:5432/lublin_bench_{self.label}starter")
+        url, _fresh = self.database("starter")
+        started = time.monotonic()
+        self.python(env_for(url, BENCH / "cache-setup"), "manage.py", "setup_instance")
+        seconds = round(time.monotonic() - started, 1)
+        vacuum(url)
+        return url, seconds
+
+    def gunicorn(self, env: dict, access_log: Path | None = None) -> "Gunicorn":
+        return Gunicorn(env, access_log, code=self.code)
+
+    def wrk(self, port: int, path: str) -> dict:
+        """The median of three runs; errors are answers but 2xx/3xx, and failures."""
+        return median(
+            [wrk(port, path, self.seconds, "report.lua") for _run in range(RUNS)]
+        )
+
+    def ever_new(self, port: int, mode: str, values: list[str]) -> dict:
+        """Three runs of never-asked query strings: run r's two threads draw from
+        slots 2r and 2r + 1 of 6, so no string repeats across the runs either."""
+        runs = [
+            wrk(
+                port,
+                DIRECTORY,
+                self.seconds,
+                "ever_new.lua",
+                DIRECTORY,
+                mode,
+                str(2 * run),
+                str(2 * RUNS),
+                ",".join(values),
+            )
+            for run in range(RUNS)
+        ]
+        return median(runs)
+
+
+def prepare_database(engine: str, size: int) -> str:
+    """The database of `size` generated clusters bench/loadtest.py uses too."""
+    if engine != "postgresql":
+        raise ValueError("the benchmarks run on PostgreSQL")
+    return Bench(ROOT, "", 2).generated(size)[0]
+
+
+def collect_static(code: Path = ROOT) -> None:
+    """collectstatic as `make run` does, into the benchmark's own folder."""
+    Bench(code, "", 2).python(
+        env_for(f"sqlite:///{BENCH / 'setup.sqlite3'}", BENCH / "cache-setup"),
+        "manage.py",
+        "collectstatic",
+        "--no-input",
+        "--verbosity",
+        "0",
     )
-    if done.returncode:
-        sys.stderr.write(done.stderr)
-        done.check_returncode()
-    return done.stdout
 
 
-def python(env: dict, *args: str) -> str:
-    return run([str(VENV_BIN / "python"), *args], env)
+def median(runs: list[dict]) -> dict:
+    result = {
+        key: statistics.median(run[key] for run in runs)
+        for key in ("rps", "p50", "p95", "p99")
+    }
+    result["errors"] = sum(run["errors"] for run in runs)
+    result["requests"] = sum(run["requests"] for run in runs)
+    return result
+
+
+def vacuum(url: str) -> None:
+    """What autovacuum does after bulk writes, at once: fresh statistics for the
+    planner and a visibility map for index-only scans."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as database:
+        database.execute("VACUUM ANALYZE")
+
+
+def drop(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]}")
 
 
 def free_port() -> int:
@@ -96,108 +274,63 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def get(url: str) -> None:
+    try:
+        urllib.request.urlopen(url, timeout=120).read()
+    except urllib.error.HTTPError:
+        pass  # measured as it is
+
+
 def wait_for(url: str, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while True:
         if process.poll() is not None:
             raise RuntimeError(f"the server for {url} exited")
         try:
             urllib.request.urlopen(url, timeout=2).read()
             return
         except OSError:
+            if time.monotonic() > deadline:
+                raise
             time.sleep(0.2)
-    raise TimeoutError(url)
-
-
-def prepare_database(engine: str, size: int) -> str:
-    """A migrated benchmark database holding `size` clusters; reused when it does."""
-    if engine == "sqlite":
-        path = BENCH / f"bench-{size}.sqlite3"
-        url = f"sqlite:///{path}"
-        fresh = not path.exists()
-        if fresh:
-            BENCH.mkdir(exist_ok=True)
-    else:
-        import psycopg
-
-        name = f"lublin_bench_{size}"
-        url = f"postgres://postgres@127.0.0.1:5432/{name}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            fresh = not admin.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-            ).fetchone()
-            if fresh:
-                admin.execute(f"CREATE DATABASE {name}")
-    env = env_for(url, BENCH / "cache-setup")
-    python(env, "manage.py", "migrate", "--no-input", "--verbosity", "0")
-    if fresh:
-        started = time.monotonic()
-        try:
-            python(env, "bench/generate.py", str(size))
-        except subprocess.CalledProcessError:
-            drop_database(engine, size)
-            raise
-        print(f"  generated {size} clusters in {time.monotonic() - started:.1f} s")
-    if engine == "postgresql":
-        # What autovacuum does after bulk writes, at once: fresh statistics for the
-        # planner and a visibility map for index-only scans.
-        import psycopg
-
-        with psycopg.connect(url, autocommit=True) as database:
-            database.execute("VACUUM ANALYZE")
-    return url
-
-
-def drop_database(engine: str, size: int) -> None:
-    if engine == "sqlite":
-        (BENCH / f"bench-{size}.sqlite3").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS lublin_bench_{size}")
-
-
-def fixture_load_time(engine: str) -> dict | None:
-    if not list((ROOT / "fixtures").glob("*.json")):
-        return None
-    if engine == "sqlite":
-        path = BENCH / "fixtures.sqlite3"
-        path.unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
-    else:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute("DROP DATABASE IF EXISTS lublin_bench_fixtures")
-            admin.execute("CREATE DATABASE lublin_bench_fixtures")
-        url = "postgres://postgres@127.0.0.1:5432/lublin_bench_fixtures"
-    env = env_for(url, BENCH / "cache-fixtures")
-    python(env, "manage.py", "migrate", "--no-input", "--verbosity", "0")
-    try:
-        return json.loads(python(env, "bench/measure.py", "fixtures").splitlines()[-1])
-    except subprocess.CalledProcessError as error:
-        return {"error": error.stderr.strip().splitlines()[-1]}
 
 
 class Gunicorn:
-    def __init__(self, env: dict):
+    """gunicorn as `make run` starts it (reading the checkout's gunicorn.conf.py),
+    optionally with an access log."""
+
+    def __init__(self, env: dict, access_log: Path | None = None, *, code: Path = ROOT):
         self.port = free_port()
+        logging = ["--access-logfile", str(access_log)] if access_log else []
         self.process = subprocess.Popen(
             [
                 str(VENV_BIN / "gunicorn"),
                 "lublin.wsgi",
+                "--chdir",
+                str(code),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
                 "2",
+                "--log-level",
+                "warning",
+                *logging,
             ],
-            cwd=ROOT,
+            cwd=code,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        wait_for(f"http://127.0.0.1:{self.port}/healthz", self.process)
+        wait_for(self.url("/healthz"), self.process)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def __enter__(self) -> "Gunicorn":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
 
     def stop(self) -> None:
         self.process.terminate()
@@ -244,16 +377,7 @@ class Nginx:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def wrk(port: int, path: str, seconds: int) -> dict:
-    result = load(port, path, seconds)
-    # Requests still queued when wrk stops are served after it: wait for them, so
-    # that they do not slow the next measurement.
-    for _ in range(2):
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=60).read()
-    return result
-
-
-def load(port: int, path: str, seconds: int) -> dict:
+def wrk(port: int, path: str, seconds: int, script: str, *lua_args: str) -> dict:
     output = subprocess.run(
         [
             "wrk",
@@ -263,81 +387,150 @@ def load(port: int, path: str, seconds: int) -> dict:
             "--timeout",
             "10s",
             "-s",
-            str(ROOT / "bench" / "report.lua"),
+            str(ROOT / "bench" / script),
             f"http://127.0.0.1:{port}{path}",
+            *(["--", *lua_args] if lua_args else []),
         ],
         check=True,
         capture_output=True,
         text=True,
         timeout=seconds + 60,
     ).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
-def bench_one(engine: str, size: int, seconds: int, with_admin: bool) -> dict:
-    print(f"== {engine}, {size} clusters")
-    url = prepare_database(engine, size)
-    tag = f"{engine}-{size}"
-    cache_dir = BENCH / f"cache-{tag}"
-    shutil.rmtree(cache_dir, ignore_errors=True)
-    last_page = max(1, -(-int(size * 0.95) // 20))
-    targets = {name: path.format(last_page=last_page) for name, path in TARGETS.items()}
-    measured = json.loads(
-        python(
-            env_for(url, cache_dir), "bench/measure.py", "queries", *targets.values()
-        )
-        .strip()
-        .splitlines()[-1]
-    )
-    ceiling = BENCH / "static" / STATIC_NAME
-    ceiling.parent.mkdir(parents=True, exist_ok=True)
-    static_bytes = measured[targets["directory"]]["bytes"]
-    ceiling.write_text("x" * static_bytes)
-    destination = ROOT / "staticfiles" / STATIC_NAME
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ceiling, destination)
-
-    result = {"engine": engine, "size": size, "static_bytes": static_bytes, "rows": {}}
-    servers = []
-    try:
-        uncached = Gunicorn(env_for(url, cache_dir, page_cache=False))
-        servers.append(uncached)
-        cached = Gunicorn(env_for(url, cache_dir))
-        servers.append(cached)
-        nginx = Nginx(cached.port)
-        servers.append(nginx)
-        static_path = f"/static/{STATIC_NAME}"
-        result["static"] = wrk(cached.port, static_path, seconds)
-        result["static_nginx"] = wrk(nginx.port, static_path, seconds)
-        for name, path in targets.items():
-            for server in servers:  # templates compiled, cache filled: steady state
-                urllib.request.urlopen(f"http://127.0.0.1:{server.port}{path}").read()
-            row = dict(measured[path])
-            row["path"] = path
-            row["uncached"] = wrk(uncached.port, path, seconds)
-            row["cached"] = wrk(cached.port, path, seconds)
-            row["nginx"] = wrk(nginx.port, path, seconds)
-            result["rows"][name] = row
-            print(
-                f"  {name:22} {row['uncached']['rps']:8.0f} "
-                f"{row['cached']['rps']:8.0f} {row['nginx']['rps']:8.0f} req/s"
-            )
-    finally:
-        for server in reversed(servers):
-            server.stop()
-    if with_admin:
-        result["admin"] = json.loads(
-            python(env_for(url, cache_dir), "bench/measure.py", "admin").splitlines()[
-                -1
-            ]
-        )
+    result = json.loads(output.strip().splitlines()[-1])
+    # Requests still queued when wrk stops are served after it: wait for them, so
+    # that they do not slow the next measurement.
+    for _ in range(2):
+        get(f"http://127.0.0.1:{port}/healthz")
     return result
 
 
-def collect_static() -> None:
-    """collectstatic as `make run` does."""
-    env = env_for(f"sqlite:///{BENCH / 'setup.sqlite3'}", BENCH / "cache-setup")
-    python(env, "manage.py", "collectstatic", "--no-input", "--verbosity", "0")
+def static_file(name: str, size: int) -> str:
+    """A static file of `size` bytes among the collected ones; its address."""
+    path = BENCH / "staticfiles" / "bench" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x" * size)
+    return f"/static/bench/{name}"
+
+
+def available(measured: dict, path: str) -> bool:
+    """Answered 200, and by more than the full dump when asked for a page of it."""
+    row = measured[path]
+    if row["status"] != 200:
+        return False
+    full = measured.get(FULL_DUMP)
+    return path == FULL_DUMP or "page=" not in path or row["bytes"] != full["bytes"]
+
+
+def bench_size(bench: Bench, size: int, *, full: bool, timed: bool = True) -> dict:
+    """`make bench`'s measurements at `size` clusters; full: every public page's
+    queries and (if timed) uncached figures only."""
+    print(f"== PostgreSQL, {size:,} clusters")
+    url, generated_in = bench.generated(size)
+    last_page = max(1, -(-int(size * 0.95) // 20))
+    public = {name: path.format(last_page=last_page) for name, path in PUBLIC.items()}
+    cache = BENCH / f"cache-{bench.label}{size}"
+    shutil.rmtree(cache, ignore_errors=True)
+    measured = bench.measure(
+        env_for(url, cache), "queries", FULL_DUMP, *public.values()
+    )
+    result = {
+        "size": size,
+        "generated_in": generated_in,
+        "queries": {name: measured[path] for name, path in public.items()},
+        "paths": public,
+        "load_before": load_average(),
+    }
+    pages = {
+        name: public[name]
+        for name in (public if full else PAGES)
+        if available(measured, public[name])
+    }
+    result["not_available"] = [
+        name for name in (public if full else PAGES) if name not in pages
+    ]
+    if not timed:
+        return result
+    # Written before the servers start: whitenoise finds the files it serves then.
+    ceiling = static_file("ceiling.html", measured[DIRECTORY]["bytes"])
+    result["static_bytes"] = measured[DIRECTORY]["bytes"]
+    if measured[FULL_DUMP]["status"] == 200:
+        result["dump_bytes"] = measured[FULL_DUMP]["bytes"]
+        dump_copy = static_file("dump.json", result["dump_bytes"])
+
+    def each_page(server: Gunicorn, names) -> dict:
+        figures = {}
+        for name in names:
+            get(server.url(pages[name]))  # templates compiled, cache filled
+            figures[name] = bench.wrk(server.port, pages[name])
+            print(f"  {name:24} {figures[name]['rps']:8.0f} req/s")
+        return figures
+
+    print("  page cache off")
+    with bench.gunicorn(env_for(url, cache, page_cache=False)) as server:
+        result["static_uncached_server"] = bench.wrk(server.port, ceiling)
+        result["uncached"] = each_page(server, pages)
+    if full:
+        result["load_after"] = load_average()
+        return result
+
+    print("  page cache on, embedded cache")
+    vocabulary = bench.measure(env_for(url, cache), "vocabulary")
+    result["words"] = vocabulary["words"]
+    with bench.gunicorn(env_for(url, cache)) as server:
+        result["static"] = bench.wrk(server.port, ceiling)
+        result["cached"] = each_page(server, pages)
+        if "dump_bytes" in result:
+            result["static_dump"] = bench.wrk(server.port, dump_copy)
+            get(server.url(FULL_DUMP))
+            result["dump"] = bench.wrk(server.port, FULL_DUMP)
+        result["never_seen_filters"] = bench.ever_new(
+            server.port, "filters", vocabulary["highlands"]
+        )
+        result["ever_new_searches"] = bench.ever_new(
+            server.port, "search", vocabulary["words"]
+        )
+        print(
+            f"  never-seen filters {result['never_seen_filters']['rps']:.0f},"
+            f" ever-new searches {result['ever_new_searches']['rps']:.0f} req/s"
+        )
+    shared = [name for name in SHARED_CACHE_PAGES if name in pages]
+
+    print("  page cache on, Redis")
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    with bench.gunicorn(env_for(url, cache, redis=True)) as server:
+        # Each server's own ceiling, measured minutes apart from the others'.
+        result["static_redis"] = bench.wrk(server.port, ceiling)
+        result["redis"] = each_page(server, shared)
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+    print("  page cache on, embedded cache, access log on (as `make run`)")
+    access_log = BENCH / f"access-{bench.label}.log"
+    with bench.gunicorn(env_for(url, cache), access_log) as server:
+        result["static_logged"] = bench.wrk(server.port, ceiling)
+        result["logged"] = each_page(server, shared)
+    access_log.unlink(missing_ok=True)
+    result["load_after"] = load_average()
+    return result
+
+
+def bench_starter(bench: Bench, static_bytes: int) -> dict:
+    print("== PostgreSQL, the starter content")
+    url, loaded_in = bench.starter()
+    cache = BENCH / f"cache-{bench.label}starter"
+    shutil.rmtree(cache, ignore_errors=True)
+    vocabulary = bench.measure(env_for(url, cache), "vocabulary")
+    result = {"loaded_in": loaded_in, "words": vocabulary["words"]}
+    with bench.gunicorn(env_for(url, cache)) as server:
+        ceiling = static_file("ceiling.html", static_bytes)
+        result["static"] = bench.wrk(server.port, ceiling)
+        get(server.url(DIRECTORY))
+        result["ever_new_searches"] = bench.ever_new(
+            server.port, "search", vocabulary["words"]
+        )
+    print(f"  ever-new searches {result['ever_new_searches']['rps']:.0f} req/s")
+    return result
 
 
 def load_average() -> str:
@@ -381,167 +574,55 @@ def versions() -> dict:
         "django": django.get_version(),
         "gunicorn": first_line(str(VENV_BIN / "gunicorn"), "--version"),
         "wrk": first_line("wrk", "--version"),
-        "nginx": first_line("nginx", "-v"),
         "postgresql": postgres,
-        "sqlite": __import__("sqlite3").sqlite_version,
     }
 
 
-def ratio(value: float, base: float) -> str:
-    return f"{value / base:.2f}" if base else "–"
-
-
-def render(
-    results: list[dict], info: dict, command: str, fixtures: dict, load: dict
-) -> str:
-    lines = [
-        "# Benchmarks",
-        "",
-        f"Measured {datetime.date.today().isoformat()} with `{command}`"
-        " (bench/run.py).",
-        f"Machine: {info['cpus']} CPUs ({info['cpu']}), client and server on it together."
-        f" Python {info['python']}, Django {info['django']}, {info['gunicorn']},"
-        f" {info['wrk']}, {info['nginx']}, PostgreSQL {info['postgresql']},"
-        f" SQLite {info['sqlite']}.",
-        f"Load average before the run {load['before']}, after it {load['after']}:"
-        f" on {info['cpus']} CPUs, anything above {info['cpus']} means other work"
-        " competed with the benchmark.",
-        "",
-        f"gunicorn + whitenoise, debug off, 2 workers (as `make run`); wrk, {CONNECTIONS}"
-        " connections over 127.0.0.1. *Uncached*: page cache off (DJANGO_PAGE_CACHE=0),"
-        " the rendering itself. *Cached*: the page cache on (file-based cache, the"
-        " embedded default). *nginx*: nginx proxy-caching in front of the cached"
-        " gunicorn (docs/deployment.md). *× static*: requests per second as a ratio to a"
-        " static file of the directory page's size served by the same gunicorn +"
-        " whitenoise in the same run. Latencies in ms. Queries: SQL per request.",
-        "",
-    ]
-    for result in results:
-        static = result["static"]["rps"]
-        lines += [
-            f"## {result['engine']}, {result['size']:,} clusters",
-            "",
-            f"Static file ({result['static_bytes']:,} bytes): gunicorn + whitenoise"
-            f" {static:,.0f} req/s (p95 {result['static']['p95']} ms); nginx"
-            f" {result['static_nginx']['rps']:,.0f} req/s.",
-            "",
-            "| target | queries | one request, ms | uncached req/s | × static | p50 | p95 | p99"
-            " | cached req/s | × static | p95 | nginx req/s | errors |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-            " ---: | ---: |",
-        ]
-        for name, row in result["rows"].items():
-            un, ca, ng = row["uncached"], row["cached"], row["nginx"]
-            errors = un["errors"] + ca["errors"] + ng["errors"]
-            if row["status"] != 200:
-                errors = f"{errors} (status {row['status']})"
-            lines.append(
-                f"| {name} `{row['path']}` | {row['queries']} | {row['ms']}"
-                f" | {un['rps']:,.0f}"
-                f" | {ratio(un['rps'], static)} | {un['p50']} | {un['p95']} | {un['p99']}"
-                f" | {ca['rps']:,.0f} | {ratio(ca['rps'], static)} | {ca['p95']}"
-                f" | {ng['rps']:,.0f} | {errors} |"
-            )
-        if "admin" in result:
-            admin = result["admin"]
-            lines += [
-                "",
-                f"Admin cluster list (superuser, 100 per page): {admin['ms']} ms"
-                f" (median of 5), {admin['queries']} queries, status {admin['status']}.",
-            ]
-        lines.append("")
-    lines += targets_met(results)
-    if fixtures:
-        lines += ["## Starter fixtures", ""]
-        for engine, value in fixtures.items():
-            lines.append(f"- {engine}: {json.dumps(value)}")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def targets_met(results: list[dict]) -> list[str]:
-    """The issue's targets, checked on the largest PostgreSQL run."""
-    runs = [r for r in results if r["engine"] == "postgresql"] or results
-    result = max(runs, key=lambda r: r["size"])
-    static = result["static"]["rps"]
-    lines = [f"## Targets ({result['engine']}, {result['size']:,} clusters)", ""]
-
-    def check(label: str, ok: bool, detail: str) -> None:
-        lines.append(f"- {'met' if ok else '**missed**'}: {label} ({detail})")
-
-    for name, row in result["rows"].items():
-        un, ca = row["uncached"], row["cached"]
-        check(
-            f"{name}, cached ≥ 0.5 × static",
-            ca["rps"] >= 0.5 * static,
-            f"{ratio(ca['rps'], static)} × static",
-        )
-        if "search" in name:
-            check(
-                f"{name}, uncached p95 < 100 ms",
-                un["requests"] and un["p95"] < 100,
-                f"p95 {un['p95']} ms" if un["requests"] else "no request finished",
-            )
-        elif name.startswith("directory") or name == "cluster page":
-            check(
-                f"{name}, uncached ≥ 1/15 × static and p95 < 100 ms",
-                un["requests"] and un["rps"] >= static / 15 and un["p95"] < 100,
-                f"{ratio(un['rps'], static)} × static, p95 {un['p95']} ms"
-                if un["requests"]
-                else "no request finished within the run",
-            )
-        check(f"{name}, ≤ 10 queries", row["queries"] <= 10, f"{row['queries']}")
-        errors = un["errors"] + ca["errors"] + row["nginx"]["errors"]
-        check(f"{name}, no errors", not errors and row["status"] == 200, f"{errors}")
-    if "admin" in result:
-        admin = result["admin"]
-        check(
-            "admin cluster list ≤ 12 queries and < 300 ms",
-            admin["queries"] <= 12 and admin["ms"] < 300,
-            f"{admin['queries']} queries, {admin['ms']} ms",
-        )
-    lines.append("")
-    return lines
+def commit_of(code: Path) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(code), "log", "-1", "--format=%h (%cs)"],
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--sizes", type=int, nargs="*")
-    parser.add_argument("--engines", nargs="*", choices=["sqlite", "postgresql"])
-    parser.add_argument("--seconds", type=int)
+    parser.add_argument("--seconds", type=int, default=2)
+    parser.add_argument("--code", type=Path, default=ROOT, help="the code to serve")
+    parser.add_argument("--label", default="", help="prefix of its database names")
+    parser.add_argument("--save", type=Path, help="the figures as JSON")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     options = parser.parse_args()
-    sizes = options.sizes or ([10_000] if options.quick else [100, 1_000, 10_000])
-    engines = options.engines or (
-        ["postgresql"] if options.quick else ["sqlite", "postgresql"]
-    )
-    seconds = options.seconds or (2 if options.quick else 6)
-    for tool in ("wrk", "nginx"):
-        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
-            subprocess.run(["apt-get", "install", "-y", tool], check=True)
+    label = f"{options.label}_" if options.label else ""
+    bench = Bench(options.code.resolve(), label, options.seconds)
     started = time.monotonic()
     load = {"before": load_average()}
     BENCH.mkdir(exist_ok=True)
-    collect_static()
-    results = [
-        bench_one(engine, size, seconds, with_admin=size == max(sizes))
-        for engine in engines
-        for size in sizes
-    ]
-    fixtures = {engine: fixture_load_time(engine) for engine in engines}
-    command = "make bench" if options.quick else "make bench-full"
-    if options.sizes or options.engines or options.seconds:
-        command = "python bench/run.py " + " ".join(sys.argv[1:])
+    collect_static(bench.code)
+    run = {
+        "command": "make bench" if options.quick else "make bench-full",
+        "date": datetime.date.today().isoformat(),
+        "code": commit_of(bench.code),
+        "versions": versions(),
+        "seconds": options.seconds,
+        "main": bench_size(bench, 10_000, full=False),
+    }
+    run["starter"] = bench_starter(bench, run["main"]["static_bytes"])
+    if not options.quick:
+        run["full"] = bench_size(bench, 100_000, full=True)
+        run["ten"] = bench_size(bench, 10, full=True, timed=False)
     load["after"] = load_average()
-    text = render(results, versions(), command, fixtures, load)
-    text += f"\nThe whole run took {time.monotonic() - started:.0f} s.\n"
-    print(text)
-    output = Path(options.output)
-    kept = output.read_text() if output.exists() else ""
-    if KEPT_MARKER in kept:
-        text += "\n" + KEPT_MARKER + kept.split(KEPT_MARKER, 1)[1]
-    output.write_text(text)
+    run["load"] = load
+    run["took"] = round(time.monotonic() - started)
+    if options.save:
+        options.save.write_text(json.dumps(run, indent=1, ensure_ascii=False) + "\n")
+    if options.output != "-":
+        from render import write  # bench/render.py
+
+        write(run, Path(options.output))
 
 
 if __name__ == "__main__":
