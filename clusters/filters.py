@@ -600,7 +600,7 @@ class ClusterFilter(django_filters.FilterSet):
         return Q(**{f"{declared.field_name}__{declared.lookup_expr}": value})
 
     def facet_conditions(self) -> dict[str, dict[str, Q]]:
-        """{facet: {choice: condition}}; "year" holds the bands."""
+        """{facet: {choice: condition}} but the Highlands; "year" holds the bands."""
         years = {}
         for index, (start, end, _label) in enumerate(YEAR_BANDS):
             condition = Q()
@@ -610,9 +610,6 @@ class ClusterFilter(django_filters.FilterSet):
                 condition &= Q(year_established__lte=end)
             years[str(index)] = condition
         return {
-            "highland": {
-                slug: in_highland(pk) for slug, pk in self.highland_pks.items()
-            },
             "size": SIZE_BANDS,
             "has_universities": HAS_UNIVERSITIES,
             "status": {value: Q(status=value) for value in Cluster.Status.values},
@@ -620,12 +617,14 @@ class ClusterFilter(django_filters.FilterSet):
         }
 
     def add_facet_counts(self, form) -> None:
-        """Count each facet's choices with the other filters applied, in one query.
+        """Count each facet's choices with the other filters applied, in two queries.
 
-        The search narrows everything. One pass over its results counts every
-        facet's choices, each count's own condition carrying the other filters, and
-        the results besides. The counts are kept per content version and filters
-        (cms/pieces.py): the other pages and orders of these results reuse them.
+        The search narrows everything. One pass over its results (with the Highland
+        filter, which every other facet keeps) counts the other facets' choices, each
+        count's own condition carrying the remaining filters, and the results besides;
+        one grouped query counts the Highlands' choices. The counts are kept per
+        content version and filters (cms/pieces.py): the other pages and orders of
+        these results reuse them.
         """
         values = self.valid_values()
         counted = {name: value for name, value in values.items() if name != "sort"}
@@ -638,8 +637,9 @@ class ClusterFilter(django_filters.FilterSet):
         self.segment_count = totals["segments"]
         for alias, (facet, value) in self.facet_aliases().items():
             self.facet_counts.setdefault(facet, {})[value] = totals[alias]
+        self.facet_counts["highland"] = totals["highland"]
         for name in ("highland", "size", "has_universities", "status"):
-            counts = self.facet_counts.get(name, {})
+            counts = self.facet_counts[name]
             form.fields[name].choices = [
                 (value, FACET_LABEL % {"label": label, "count": counts.get(value, 0)})
                 for value, label in self.filters[name].extra["choices"]
@@ -666,16 +666,20 @@ class ClusterFilter(django_filters.FilterSet):
             )
         }
 
-    def count_facets_now(self, values: dict) -> dict[str, int]:
-        """The counts of `add_facet_counts`, from the database: {name: count}."""
+    def count_facets_now(self, values: dict) -> dict:
+        """The counts of `add_facet_counts`, from the database: {name: count}, and
+        under "highland" {slug: count}."""
         applied = {
             name: self.condition(name, value)
             for name, value in values.items()
-            if name not in ("q", "sort")
+            if name not in ("q", "sort", "highland")
         }
         results = self.queryset.all()
         if "q" in values:
             results = self.filters["q"].filter(results, values["q"])
+        narrowed = results
+        if "highland" in values:
+            narrowed = results.filter(self.condition("highland", values["highland"]))
         aggregates = {
             "results": Count("pk", filter=Q(*applied.values())),
             "segments": Count("pk", filter=Q(*applied.values(), parent__isnull=False)),
@@ -685,4 +689,14 @@ class ClusterFilter(django_filters.FilterSet):
             own = FACET_FILTERS.get(facet, (facet,))
             others = Q(*(c for name, c in applied.items() if name not in own))
             aggregates[alias] = Count("pk", filter=others & conditions[facet][value])
-        return results.order_by().aggregate(**aggregates)
+        totals = narrowed.order_by().aggregate(**aggregates)
+        by_highland = dict(
+            results.filter(*applied.values(), highlands__in=self.highland_pks.values())
+            .order_by()
+            .values_list("highlands")
+            .annotate(Count("pk"))
+        )
+        totals["highland"] = {
+            slug: by_highland.get(pk, 0) for slug, pk in self.highland_pks.items()
+        }
+        return totals
