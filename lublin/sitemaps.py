@@ -112,26 +112,25 @@ class StaticPageSitemap(BilingualSitemap):
         return reverse(item)
 
 
-class ClusterSitemap(BilingualSitemap):
+class EditedRecordSitemap(BilingualSitemap):
+    """Records that keep when they were last edited: each one's time, and the
+    section's latest in one query."""
+
+    def lastmod(self, item):
+        return item.edited_at
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(Max("edited_at"))["edited_at__max"]
+
+
+class ClusterSitemap(EditedRecordSitemap):
     def items(self):
         return Cluster.objects.published().order_by("key")
 
-    def lastmod(self, item):
-        return item.edited_at
 
-    def get_latest_lastmod(self):
-        return self.items().aggregate(Max("edited_at"))["edited_at__max"]
-
-
-class HighlandSitemap(BilingualSitemap):
+class HighlandSitemap(EditedRecordSitemap):
     def items(self):
         return Highland.objects.published().order_by("key")
-
-    def lastmod(self, item):
-        return item.edited_at
-
-    def get_latest_lastmod(self):
-        return self.items().aggregate(Max("edited_at"))["edited_at__max"]
 
 
 class CoordinatorSitemap(BilingualSitemap):
