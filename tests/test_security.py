@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import urllib.request
 from http import HTTPStatus
 from urllib.parse import urlencode
 
@@ -229,3 +230,17 @@ def test_through_nginx_forged_forwarded_for_is_locked_out_and_others_are_not(
     # Someone else, connecting from another address, still signs in.
     colleague = Browser(site_behind_nginx, "127.0.0.1")
     assert colleague.log_in(PASSWORD) == HTTPStatus.FOUND
+
+
+def test_through_nginx_every_response_has_an_id_of_its_own(site_behind_nginx):
+    """nginx's proxy cache replays what it stored: not the id of the request that
+    stored the page (docs/deployment.md, X-Request-ID)."""
+    ids, cache_statuses = [], []
+    for _request in range(3):
+        url = f"http://127.0.0.1:{site_behind_nginx}/pl/"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            ids.append(response.headers.get_all("X-Request-ID"))
+            cache_statuses.append(response.headers["X-Cache-Status"])
+    assert "HIT" in cache_statuses  # a page served from nginx's own cache
+    assert all(len(given) == 1 for given in ids)
+    assert len({given[0] for given in ids}) == 3
