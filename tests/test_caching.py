@@ -579,8 +579,11 @@ def test_a_new_version_replaces_the_page_entry_instead_of_adding_one(visitor):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(bool(REDIS_URL), reason="the embedded cache's test")
-def test_the_embedded_cache_stays_open_between_requests(visitor):
+def test_the_embedded_cache_stays_open_between_requests(visitor, settings, tmp_path):
+    # The embedded cache, also in the run where the others use Redis.
+    settings.CACHES = {
+        "default": {"BACKEND": "cms.disk_cache.DiskCache", "LOCATION": tmp_path / "c"}
+    }
     cluster = make_cluster(name_pl="Klaster Alfa")
     visitor.get(cluster.get_absolute_url())
     visitor.get(cluster.get_absolute_url())  # every connection of this thread open
