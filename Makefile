@@ -29,8 +29,7 @@ lock: install
 # A local secret key, generated once and kept out of git; the settings read it when
 # DJANGO_SECRET_KEY is not set (lublin/settings.py).
 .secret_key:
-	python3 -c "import secrets; print(secrets.token_urlsafe(50))" > $@
-	chmod 600 $@
+	@umask 077 && python3 -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 # Serves with debug off over plain http on 127.0.0.1 (DJANGO_SECURE=0); absolute links
 # name the port it serves on unless SITE_URL says otherwise. Quietly: the migrations

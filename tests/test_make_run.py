@@ -48,6 +48,14 @@ def wait_for(condition, make: subprocess.Popen, seconds: float):
     return found
 
 
+def access_lines(output: Path) -> str:
+    return "\n".join(
+        line
+        for line in output.read_text().splitlines()
+        if "logger=gunicorn.access" in line
+    )
+
+
 def test_make_run_serves_the_site_with_links_to_its_own_port(tmp_path):
     user_home = tmp_path / "home"
     env = make_run_env(tmp_path, HOME=str(user_home))
@@ -69,6 +77,9 @@ def test_make_run_serves_the_site_with_links_to_its_own_port(tmp_path):
             urllib.request.urlopen(f"{origin}/pl/no-such-page/", timeout=10)
         except urllib.error.HTTPError as error:
             missing = error
+        # gunicorn writes a request's access line after its response has gone.
+        request_id = missing.headers["X-Request-ID"]
+        wait_for(lambda: f"request_id={request_id}" in access_lines(output), make, 30)
         # The master's line about a worker it lost (gunicorn logs warnings and up).
         os.kill(children(gunicorn_master(make.pid))[0], signal.SIGKILL)
         wait_for(lambda: "was sent SIGKILL" in output.read_text(), make, 30)
@@ -98,7 +109,6 @@ def test_make_run_serves_the_site_with_links_to_its_own_port(tmp_path):
     # Every log line after that in one format, the master's, the workers' and the
     # access lines alike; a request's lines name its id, as its response does.
     assert all(LOG_LINE.fullmatch(line) for line in log_lines), log_lines
-    request_id = missing.headers["X-Request-ID"]
     logged = {
         (match["logger"], match["request_id"])
         for match in map(LOG_LINE.fullmatch, log_lines)
