@@ -19,7 +19,7 @@ $(VENV)/.installed: requirements.lock
 	touch $@
 
 # Refreshes requirements.lock: the newest releases that pyproject.toml allows, with
-# their hashes (README, "Dependencies"). Only PyPI is asked, whatever pip is set to.
+# their hashes (docs/development.md, "Dependencies"). Only PyPI is asked, whatever pip is set to.
 lock: install
 	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(VENV)/bin/pip-compile --quiet \
 	  --upgrade --generate-hashes --allow-unsafe --all-build-deps --extra dev \
@@ -59,7 +59,7 @@ fixtures: install .secret_key
 	$(PY) manage.py setup_instance
 
 # A portable archive of the content, its history, the staff accounts and the media
-# files (README, Backups).
+# files (docs/operations.md, "Backups").
 backup: install .secret_key
 	$(if $(FILE),,$(error Name the file: make backup FILE=path.zip))
 	$(PY) manage.py backup_content "$(FILE)"

@@ -1,4 +1,5 @@
-"""Uploaded media as visitors get them (README, "Where media files are kept").
+"""Uploaded media as visitors get them (docs/images-and-documents.md, "Where media
+files are kept").
 
 Two folders of the default storage are public: `renditions/`, the images' renditions
 (a new image makes new names, so they are cached for a year), and `documents/`, the

@@ -519,7 +519,7 @@ def test_the_embedded_cache_keeps_to_its_bound(tmp_path):
     shipped = json.loads(printed)
     assert shipped["BACKEND"] == "cms.disk_cache.DiskCache"
     megabyte = 1024 * 1024
-    # README, Settings: DJANGO_CACHE_MEGABYTES
+    # docs/settings.md: DJANGO_CACHE_MEGABYTES
     assert shipped["OPTIONS"]["size_limit"] == 512 * megabyte
     # The shipped cache, its bound made small enough to pass in a test.
     bounded = DiskCache(

@@ -57,7 +57,7 @@ def test_query_finds_what_a_person_expects(starter_content, case):
 
 
 def test_precision_and_recall_of_the_set(starter_content):
-    """The figures the README reports (Search): every expected cluster found, and
+    """The figures docs/search.md reports (Relevance): every expected cluster found, and
     what share of what is found was expected."""
     found = expected = relevant_found = 0
     for case in QUERIES:

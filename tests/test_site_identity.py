@@ -416,7 +416,8 @@ def test_another_city_starts_empty_with_its_own_identity(
         response = visitor.get(path, follow=True)
         assert response.status_code == HTTPStatus.OK, path
         assert "Testow" in response.content.decode(), path
-        # Only the Highlands keep the programme's name (README, "Another city").
+        # Only the Highlands keep the programme's name (docs/site-identity.md,
+        # "Another city").
         html = response.content.decode().replace("Lublin Economic Highlands", "")
         assert "Lublin" not in html, path
     # With no Highlands, the home page is headed by the site's name.

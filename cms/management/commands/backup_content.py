@@ -1,5 +1,5 @@
 """A portable dump of the content, its history, the staff accounts and the uploaded
-media (README, "Backups").
+media (docs/operations.md, "Backups").
 
 The backup is one ZIP archive: `content.json`, the records (a JSON list, as
 `loaddata` reads it), and `media/<name>` for every file of the default storage under
