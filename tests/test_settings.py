@@ -1,6 +1,7 @@
 """The settings contract: read from the environment, safe when debug is off."""
 
 import os
+import shutil
 import subprocess
 import sys
 from http import HTTPStatus
@@ -55,9 +56,15 @@ def test_manage_py_works_with_no_prefix_in_a_checkout_make_run_served(tmp_path):
     key_file = tmp_path / ".secret_key"
     key_file.write_text("generated-" + "g" * 50)
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    # As the README gives it: ./manage.py, which the system's Python starts.
+    system_python = shutil.which("python3", path="/usr/bin:/bin")
+    no_django = subprocess.run(
+        [system_python, "-c", "import django"], capture_output=True
+    )
+    assert no_django.returncode != 0
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        env=clean | {"DJANGO_SECRET_KEY_FILE": str(key_file)},
+        ["./manage.py", "check"],
+        env=clean | {"DJANGO_SECRET_KEY_FILE": str(key_file), "PATH": "/usr/bin:/bin"},
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,

@@ -294,7 +294,8 @@ def new_context(browser, live_server, starter_site, console):
             viewport={"width": WIDTHS[width], "height": HEIGHTS[width]},
             device_scale_factor=density,
         )
-        context.set_default_timeout(10_000)
+        # CI runs the SQLite pass beside these, on two cores: room for a slow step.
+        context.set_default_timeout(30_000)
         context.add_init_script(CSP_REPORTER)
         context.on("page", watch)
         contexts.append(context)
