@@ -4,6 +4,13 @@ checkout: `make run`, the tests and `make bench` alike."""
 import logging
 
 from lublin.log_format import logging_config
+from lublin.metrics import (
+    forget_worker,
+    metrics_address,
+    prepare_metrics_folder,
+    remove_metrics_folder,
+    serve_metrics,
+)
 
 # Its control socket is one per user by default (~/.gunicorn/gunicorn.ctl), so two
 # instances on one host (a second `make run` on another PORT, the tests) would share
@@ -28,3 +35,21 @@ def on_starting(server):
     measures the site with the log and without it."""
     if server.cfg.accesslog is None:
         logging.getLogger("gunicorn.access").propagate = False
+
+
+# Prometheus metrics, when DJANGO_METRICS_ADDRESS is set (lublin/metrics.py): the
+# workers write theirs to a folder of this instance, named before any of them
+# starts; the master adds them up and serves them on that address alone.
+METRICS_ADDRESS = metrics_address()
+if METRICS_ADDRESS:
+    prepare_metrics_folder()
+
+    def when_ready(server):
+        serve_metrics(METRICS_ADDRESS)
+        server.log.info("Metrics at http://%s:%d/metrics", *METRICS_ADDRESS)
+
+    def child_exit(server, worker):
+        forget_worker(worker.pid)
+
+    def on_exit(server):
+        remove_metrics_folder()

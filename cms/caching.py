@@ -42,6 +42,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe, urlencode
 from django.utils.translation import get_language_from_request
 
+from cms.metrics import PAGE_CACHE
 from cms.models import Revision
 from cms.publishing import publishable_models
 from cms.revisions import in_sandbox
@@ -304,6 +305,7 @@ class PublicPageCacheMiddleware:
         now = timezone.now()
         key = page_key(request)
         state, fresh = read_entries([key], now)
+        PAGE_CACHE.labels("hit" if key in fresh else "miss").inc()
         if key in fresh:
             (status, headers, content), boundary = fresh[key]
             response = HttpResponse(content, status=status)

@@ -23,6 +23,7 @@ from cms.caching import (
     read_entries,
     settled_boundary,
 )
+from cms.metrics import KEPT_PIECES
 from cms.revisions import in_sandbox
 
 
@@ -46,6 +47,8 @@ def cached_pieces(
     state, fresh = read_entries(list(names.values()), now)
     pieces = {key: fresh[name][0] for key, name in names.items() if name in fresh}
     missing = [key for key in names if key not in pieces]
+    KEPT_PIECES.labels("hit").inc(len(pieces))
+    KEPT_PIECES.labels("miss").inc(len(missing))
     if missing:
         computed = compute(missing)
         pieces |= computed

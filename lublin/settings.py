@@ -1,6 +1,6 @@
 """Settings for the Lublin clusters CMS, all read from the environment.
 
-The README's settings table documents every variable; defaults give a quick start on
+docs/settings.md documents every variable; defaults give a quick start on
 the embedded SQLite database, and production refuses to start with a development key.
 """
 
@@ -12,7 +12,9 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from lublin.error_reports import start_error_reports
 from lublin.log_format import logging_config
+from lublin.metrics import metrics_address
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -42,6 +44,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# Prometheus metrics on an address of their own, when DJANGO_METRICS_ADDRESS is set:
+# (host, port), or None (lublin/metrics.py; gunicorn.conf.py serves them).
+METRICS_ADDRESS = metrics_address()
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-never-use-in-production"
 # The key `make run` generates once for its checkout (git-ignored), so that
@@ -169,6 +174,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # no write lock and wait only while a commit writes (milliseconds); 20 s stays
     # under gunicorn's 30 s worker timeout, so a wait that long still ends in a 503.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    if METRICS_ADDRESS:  # each query's time (lublin/postgresql does it on PostgreSQL)
+        DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.sqlite3"
 # A request waits on PostgreSQL only so long (lublin/postgresql): a database that hangs
 # gives 503s within seconds, and cached pages are still served, instead of every worker
 # stuck until gunicorn kills it. Connecting may take DATABASE_CONNECT_TIMEOUT seconds
@@ -245,7 +252,7 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Not in the admin: its pages and records speak English only ("Access Log for …"),
-# and a lock is lifted with `manage.py axes_reset_username` (README).
+# and a lock is lifted with `manage.py axes_reset_username` (docs/operations.md).
 AXES_ENABLE_ADMIN = False
 # No banner at every process start.
 AXES_VERBOSE = False
@@ -324,12 +331,12 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # The site's names, colour and open data licence until staff edit them in the admin
 # (cms/identity.py), and what `setup_instance` sets: Lublin's by default. Another city
-# names its own file (README, "Site identity, and another city").
+# names its own file (docs/site-identity.md).
 SITE_IDENTITY_FILE = Path(
     os.environ.get("DJANGO_SITE_IDENTITY_FILE") or FIXTURE_DIRS[0] / "identity.json"
 )
 
-# Uploaded images and documents (README, "Images, documents and formatted texts").
+# Uploaded images and documents (docs/images-and-documents.md).
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 # The full open-data dumps, a file per content version (clusters/open_data_dump.py);
 # each host writes its own, and removes the superseded ones.
@@ -363,8 +370,8 @@ STORAGES = {
     },
 }
 
-# Media on an S3-compatible store, shared by several app servers (README, "Where media
-# files are kept"); unset, on the local disk under MEDIA_ROOT, served at MEDIA_URL by
+# Media on an S3-compatible store, shared by several app servers (docs/images-and-
+# documents.md, "Where media files are kept"); unset, on the local disk under MEDIA_ROOT, served at MEDIA_URL by
 # cms/media.py. boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY itself.
 MEDIA_S3_BUCKET = os.environ.get("DJANGO_MEDIA_S3_BUCKET", "")
 MEDIA_ORIGIN = ""
@@ -444,3 +451,18 @@ CONTENT_SECURITY_POLICY = {
 # DJANGO_LOG_FORMAT=json (lublin/log_format.py). gunicorn.conf.py writes gunicorn's
 # lines the same way.
 LOGGING = logging_config({"django.db.backends": {"level": "WARNING"}})
+
+# Error reports to Sentry or a service that speaks its protocol, when SENTRY_DSN is
+# set (lublin/error_reports.py).
+if SENTRY_DSN := os.environ.get("SENTRY_DSN", ""):
+    start_error_reports(SENTRY_DSN, os.environ.get("SENTRY_ENVIRONMENT", ""))
+
+# Prometheus metrics (METRICS_ADDRESS, above): django-prometheus counts the requests
+# and their latencies, around every other middleware.
+if METRICS_ADDRESS:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]

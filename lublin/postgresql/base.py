@@ -12,7 +12,8 @@ request, so a long migration, backup or restore is never cut off.
 
 import psycopg
 from django.conf import settings
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base as django_base
+from django_prometheus.db.backends.postgresql import base as timed_base
 
 from lublin.outage import serving_request
 
@@ -44,6 +45,10 @@ class Connection(psycopg.Connection):
                 # the connection usable.
                 self.close()
             raise
+
+
+# With metrics on (lublin/metrics.py), django-prometheus's wrapper times each query.
+base = timed_base if settings.METRICS_ADDRESS else django_base
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
