@@ -13,10 +13,12 @@ install: $(VENV)/.installed
 # Exactly the releases in requirements.lock, each checked against its hash; then the
 # project itself, built with the locked setuptools.
 $(VENV)/.installed: requirements.lock
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
-	touch $@
+	@echo "Installing the locked releases into $(VENV)..."
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	@# setuptools warns about every editable install: not news to anyone here.
+	@PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
 
 # Refreshes requirements.lock: the newest releases that pyproject.toml allows, with
 # their hashes (docs/development.md, "Dependencies"). Only PyPI is asked, whatever pip is set to.
