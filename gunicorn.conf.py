@@ -5,7 +5,6 @@ import logging
 
 from lublin.log_format import logging_config
 from lublin.metrics import (
-    forget_worker,
     metrics_address,
     prepare_metrics_folder,
     remove_metrics_folder,
@@ -29,6 +28,13 @@ logconfig_dict = logging_config(
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
 
 
+# Prometheus metrics, when DJANGO_METRICS_ADDRESS is set (lublin/metrics.py): the
+# workers write theirs to a folder of this instance, named before any of them
+# starts; the master adds them up and serves them on that address alone. gunicorn
+# reads this file again on a reload (HUP); these hooks run once per master.
+METRICS_ADDRESS = metrics_address()
+
+
 def on_starting(server):
     """With no access log asked for (`--access-logfile`, as `make run` gives it),
     none: a logging configuration alone would make gunicorn write one. `make bench`
@@ -37,19 +43,13 @@ def on_starting(server):
         logging.getLogger("gunicorn.access").propagate = False
 
 
-# Prometheus metrics, when DJANGO_METRICS_ADDRESS is set (lublin/metrics.py): the
-# workers write theirs to a folder of this instance, named before any of them
-# starts; the master adds them up and serves them on that address alone.
-METRICS_ADDRESS = metrics_address()
-if METRICS_ADDRESS:
-    prepare_metrics_folder()
+def when_ready(server):
+    """Listening, and no worker started yet."""
+    if METRICS_ADDRESS:
+        prepare_metrics_folder(server.log)
+        serve_metrics(METRICS_ADDRESS, server.log)
 
-    def when_ready(server):
-        serve_metrics(METRICS_ADDRESS)
-        server.log.info("Metrics at http://%s:%d/metrics", *METRICS_ADDRESS)
 
-    def child_exit(server, worker):
-        forget_worker(worker.pid)
-
-    def on_exit(server):
+def on_exit(server):
+    if METRICS_ADDRESS:
         remove_metrics_folder()

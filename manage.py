@@ -8,12 +8,15 @@ import os
 import sys
 from pathlib import Path
 
-VENV_PYTHON = Path(__file__).resolve().parent / ".venv" / "bin" / "python"
+VENV = Path(__file__).resolve().parent / ".venv"
+VENV_PYTHON = VENV / "bin" / "python"
 
 
 def main():
-    if importlib.util.find_spec("django") is None and VENV_PYTHON.exists():
-        os.execv(VENV_PYTHON, [str(VENV_PYTHON), *sys.argv])
+    if importlib.util.find_spec("django") is None:
+        if VENV_PYTHON.exists() and Path(sys.prefix).resolve() != VENV.resolve():
+            os.execv(VENV_PYTHON, [str(VENV_PYTHON), *sys.argv])
+        sys.exit("Django is not installed here: `make install` installs it in .venv.")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lublin.settings")
     from django.core.management import execute_from_command_line
 

@@ -90,7 +90,8 @@ def _mail(subject: str, body: str, recipients: list[str]) -> bool:
     try:
         send_mail(subject, body, None, recipients)
     except (smtplib.SMTPException, OSError):
-        logger.exception("Review e-mail not sent to %s", recipients)
+        # How many, not who: an error line may go to an error tracker.
+        logger.exception("Review e-mail not sent to %d recipient(s)", len(recipients))
         return False
     return True
 

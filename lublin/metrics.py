@@ -8,13 +8,15 @@ site's: only whoever can reach that address (loopback, a private network) reads 
 
 gunicorn's workers are separate processes: each writes its metrics to files in a
 folder of this instance (prometheus_client's multiprocess mode), which the master
-adds up when scraped. The mode is chosen when prometheus_client is first imported,
-so the folder is named in the environment before any process imports it, and this
-module imports prometheus_client only inside its functions.
+adds up when scraped; the folder is removed when the master stops. The mode is
+chosen when prometheus_client is first imported, so the folder is named in the
+environment before any worker imports it, and this module (which gunicorn.conf.py
+imports in the master) imports prometheus_client only inside its functions.
 """
 
 import os
 import shutil
+import sys
 import tempfile
 
 from django.core.exceptions import ImproperlyConfigured
@@ -36,26 +38,35 @@ def metrics_address(environ=os.environ) -> tuple[str, int] | None:
     return host.strip("[]"), int(port)
 
 
-def prepare_metrics_folder() -> None:
-    """A new, empty folder for this instance's worker files (gunicorn.conf.py)."""
+def prepare_metrics_folder(log) -> None:
+    """A new, empty folder for this instance's worker files; in gunicorn's master,
+    before any worker starts (gunicorn.conf.py)."""
+    if "prometheus_client" in sys.modules:  # the application preloaded (--preload)
+        log.error(
+            "%s needs gunicorn without --preload: the workers' metrics would be lost.",
+            ADDRESS_VARIABLE,
+        )
+        raise SystemExit(1)
     os.environ[FOLDER_VARIABLE] = tempfile.mkdtemp(prefix="lublin-metrics-")
 
 
-def serve_metrics(address: tuple[str, int]) -> None:
-    """In gunicorn's master: every worker's metrics, added up, at `address`."""
+def serve_metrics(address: tuple[str, int], log) -> None:
+    """In gunicorn's master: every worker's metrics, added up, at `address`; an
+    address that cannot be served stops the start, with the reason."""
     from prometheus_client import CollectorRegistry, multiprocess, start_http_server
 
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)
     host, port = address
-    start_http_server(port, addr=host, registry=registry)
-
-
-def forget_worker(pid: int) -> None:
-    from prometheus_client import multiprocess
-
-    multiprocess.mark_process_dead(pid)
+    try:
+        start_http_server(port, addr=host, registry=registry)
+    except OSError as error:
+        remove_metrics_folder()
+        log.error("%s=%s:%d cannot be served: %s", ADDRESS_VARIABLE, host, port, error)
+        raise SystemExit(1) from error
+    log.info("Metrics at http://%s:%d/metrics", host, port)
 
 
 def remove_metrics_folder() -> None:
-    shutil.rmtree(os.environ[FOLDER_VARIABLE], ignore_errors=True)
+    if folder := os.environ.pop(FOLDER_VARIABLE, None):
+        shutil.rmtree(folder, ignore_errors=True)

@@ -458,11 +458,12 @@ if SENTRY_DSN := os.environ.get("SENTRY_DSN", ""):
     start_error_reports(SENTRY_DSN, os.environ.get("SENTRY_ENVIRONMENT", ""))
 
 # Prometheus metrics (METRICS_ADDRESS, above): django-prometheus counts the requests
-# and their latencies, around every other middleware.
+# and their latencies, around every other middleware (django-axes's stays last).
 if METRICS_ADDRESS:
     INSTALLED_APPS.append("django_prometheus")
     MIDDLEWARE = [
         "django_prometheus.middleware.PrometheusBeforeMiddleware",
-        *MIDDLEWARE,
-        "django_prometheus.middleware.PrometheusAfterMiddleware",
+        *MIDDLEWARE[:-1],
+        "lublin.metrics_middleware.PrometheusAfterMiddlewareKnownMethods",
+        MIDDLEWARE[-1],
     ]

@@ -48,7 +48,7 @@ class Connection(psycopg.Connection):
 
 
 # With metrics on (lublin/metrics.py), django-prometheus's wrapper times each query.
-base = timed_base if settings.METRICS_ADDRESS else django_base
+base = timed_base if getattr(settings, "METRICS_ADDRESS", None) else django_base
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

@@ -10,7 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import post_save
 from django.test.utils import override_settings
 from django.utils import translation
@@ -126,7 +126,7 @@ class Command(BaseCommand):
 
     def create_local_superuser(self) -> str | None:
         """The new superuser's password; None if one exists or cannot be made."""
-        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        if connection.vendor != "sqlite":
             self.stdout.write("Not the embedded database: no local superuser created.")
             return None
         User = get_user_model()
