@@ -27,7 +27,9 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -297,7 +299,8 @@ def wait_for(url: str, process: subprocess.Popen) -> None:
 
 class Gunicorn:
     """gunicorn as `make run` starts it (reading the checkout's gunicorn.conf.py),
-    optionally with an access log."""
+    optionally with an access log; in a process group of its own, which `kill` ends
+    at once."""
 
     def __init__(self, env: dict, access_log: Path | None = None, *, code: Path = ROOT):
         self.port = free_port()
@@ -320,6 +323,7 @@ class Gunicorn:
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         wait_for(self.url("/healthz"), self.process)
 
@@ -336,16 +340,38 @@ class Gunicorn:
         self.process.terminate()
         self.process.wait(timeout=20)
 
+    def kill(self) -> None:
+        """SIGKILL to the master and its workers at once: the server is gone, as
+        when its host fails, with the requests it was answering."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=20)
+
+
+# The upstream's one server line, repeated for each app server the tests run.
+UPSTREAM_SERVER = re.compile(r"^(\s*server )127\.0\.0\.1:8000\b(.*)$", re.MULTILINE)
+
 
 class Nginx:
-    """nginx as an unprivileged process on 127.0.0.1, proxy-caching `upstream_port`."""
+    """nginx as an unprivileged process on 127.0.0.1, proxy-caching the app servers
+    on `upstream_ports`: bench/nginx-site.conf with its upstream's server line once
+    per port (parameters kept), its own port, cache and temporary folders."""
 
-    def __init__(self, upstream_port: int, tmp_root: Path = BENCH):
+    def __init__(self, *upstream_ports: int, tmp_root: Path = BENCH):
+        if not upstream_ports:
+            raise ValueError("nginx needs at least one app server")
         self.port = free_port()
         self.tmp = Path(tempfile.mkdtemp(prefix="nginx-", dir=tmp_root))
+        # Read it before `stop`, which removes the folder.
+        self.error_log = self.tmp / "error.log"
         template = (ROOT / "bench" / "nginx-site.conf").read_text()
+        line = UPSTREAM_SERVER.search(template)
+        if line is None:
+            raise ValueError("bench/nginx-site.conf: no `server 127.0.0.1:8000` line")
+        servers = "\n".join(
+            f"{line[1]}127.0.0.1:{port}{line[2]}" for port in upstream_ports
+        )
         site = (
-            template.replace("127.0.0.1:8000", f"127.0.0.1:{upstream_port}")
+            (template[: line.start()] + servers + template[line.end() :])
             .replace("listen 127.0.0.1:8080", f"listen 127.0.0.1:{self.port}")
             .replace("/var/cache/nginx/lublin", str(self.tmp / "cache"))
             .replace("/srv/lublin/staticfiles/", f"{ROOT / 'staticfiles'}/")
@@ -358,7 +384,7 @@ class Nginx:
             [
                 shutil.which("nginx") or "/usr/sbin/nginx",
                 "-e",
-                str(self.tmp / "error.log"),
+                str(self.error_log),
                 "-c",
                 str(conf),
                 "-p",

@@ -1,13 +1,10 @@
 """Security by default: headers on every response, throttled admin login."""
 
-import http.client
 import os
-import re
 import subprocess
 import sys
 import urllib.request
 from http import HTTPStatus
-from urllib.parse import urlencode
 
 import pytest
 from axes.models import AccessAttempt
@@ -16,6 +13,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from bench.run import Gunicorn, Nginx
+from tests.http_client import Browser
 
 pytestmark = pytest.mark.django_db
 
@@ -149,37 +147,6 @@ def test_a_login_whose_client_address_is_unknown_is_refused_loudly(
     assert "DJANGO_TRUSTED_PROXY_COUNT" in caplog.text
 
 
-class Browser:
-    """An HTTP client connecting from one loopback address, keeping its cookies."""
-
-    def __init__(self, port: int, source: str):
-        self.port, self.source, self.cookies = port, source, {}
-
-    def request(self, method: str, path: str, body: dict | None = None, **headers):
-        connection = http.client.HTTPConnection(
-            "127.0.0.1", self.port, timeout=30, source_address=(self.source, 0)
-        )
-        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, urlencode(body or {}), headers)
-        response = connection.getresponse()
-        for cookie in response.headers.get_all("Set-Cookie") or []:
-            name, value = cookie.split(";")[0].split("=", 1)
-            self.cookies[name] = value
-        page = response.read().decode()
-        connection.close()
-        return response.status, page
-
-    def log_in(self, password: str, **headers) -> int:
-        path = reverse("two_factor:login")
-        _status, page = self.request("GET", path)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
-        form = {"csrfmiddlewaretoken": token, **login_form(password)}
-        status, _page = self.request("POST", path, form, **headers)
-        return status
-
-
 @pytest.fixture
 def site_behind_nginx(tmp_path):
     """gunicorn behind the shipped nginx configuration, as `make bench` runs it,
@@ -223,13 +190,14 @@ def test_through_nginx_forged_forwarded_for_is_locked_out_and_others_are_not(
     # A plain address, a list, and an unclosed quote that would swallow nginx's entry.
     forgeries = ["203.0.113.0", "203.0.113.1, 203.0.113.2", '203.0.113.3, "', '"x']
     for forged in forgeries:
-        assert attacker.log_in("wrong", **{"X-Forwarded-For": forged}) == HTTPStatus.OK
+        status = attacker.log_in("staff", "wrong", **{"X-Forwarded-For": forged})
+        assert status == HTTPStatus.OK
     forged = {"X-Forwarded-For": "203.0.113.99"}
-    assert attacker.log_in("wrong", **forged) == HTTPStatus.TOO_MANY_REQUESTS
-    assert attacker.log_in(PASSWORD) == HTTPStatus.TOO_MANY_REQUESTS
+    assert attacker.log_in("staff", "wrong", **forged) == HTTPStatus.TOO_MANY_REQUESTS
+    assert attacker.log_in("staff", PASSWORD) == HTTPStatus.TOO_MANY_REQUESTS
     # Someone else, connecting from another address, still signs in.
     colleague = Browser(site_behind_nginx, "127.0.0.1")
-    assert colleague.log_in(PASSWORD) == HTTPStatus.FOUND
+    assert colleague.log_in("staff", PASSWORD) == HTTPStatus.FOUND
 
 
 def test_through_nginx_every_response_has_an_id_of_its_own(site_behind_nginx):
