@@ -240,7 +240,7 @@ def scrape(url: str) -> str:
 
 
 def test_metrics_count_requests_latencies_cache_hits_and_database_time_of_every_worker(
-    site_with_metrics, database_url
+    site_with_metrics, database_url, tmp_path
 ):
     gunicorn, metrics_url = site_with_metrics
     for _request in range(5):
@@ -263,7 +263,9 @@ def test_metrics_count_requests_latencies_cache_hits_and_database_time_of_every_
     # A worker that dies takes none of the counts with it, and a made-up method is
     # counted as such, not as a label of its own.
     master = gunicorn.process.pid
-    os.kill(children(master)[0], signal.SIGKILL)
+    killed = children(master)[0]
+    os.kill(killed, signal.SIGKILL)
+    wait_for_workers(master, tmp_path, gone=killed)
     connection = http.client.HTTPConnection("127.0.0.1", gunicorn.port, timeout=10)
     connection.request("AAAA", "/pl/")
     connection.getresponse().read()
@@ -288,6 +290,7 @@ def test_a_reload_keeps_counting_and_a_stop_removes_the_workers_files(
             urllib.request.urlopen(gunicorn.url("/pl/"), timeout=10).read()
         time.sleep(0.5)
     assert metrics_folders(tmp_path) == [folder]
+    wait_for_workers(gunicorn.process.pid, tmp_path)
     gunicorn.stop()
     assert metrics_folders(tmp_path) == []
 
@@ -295,3 +298,16 @@ def test_a_reload_keeps_counting_and_a_stop_removes_the_workers_files(
 def metrics_folders(tmp_path: Path) -> list[Path]:
     """The metrics folders of the instance whose TMPDIR is `tmp_path`."""
     return list(tmp_path.glob("lublin-metrics-*"))
+
+
+def wait_for_workers(master: int, tmp_path: Path, gone: int | None = None) -> None:
+    """Until every worker of `master` (and not `gone`) has set up Django, as its
+    metrics files show; with its signal handlers too, so a stop is not left waiting
+    for a worker that missed it (gunicorn's graceful timeout, 30 s)."""
+    [folder] = metrics_folders(tmp_path)
+    deadline = time.monotonic() + 30
+    while gone in (workers := children(master)) or not all(
+        list(folder.glob(f"*_{worker}.db")) for worker in workers
+    ):
+        assert time.monotonic() < deadline, "the workers did not start"
+        time.sleep(0.2)
