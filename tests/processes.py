@@ -1,10 +1,16 @@
 """Starting the site as the README does (`make run`), in tests that need real processes."""
 
 import os
+import secrets
 import socket
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import psycopg
+import pytest
 from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -47,3 +53,43 @@ def start_make_run(env: dict[str, str], **options) -> subprocess.Popen:
         start_new_session=True,
         **options,
     )
+
+
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (a gunicorn master's workers)."""
+    return [
+        int(child)
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    ]
+
+
+def maintenance_connection(server_url: str) -> psycopg.Connection:
+    """A connection to the PostgreSQL server's `postgres` database, for CREATE and
+    DROP DATABASE; a server that does not answer fails the test."""
+    url = urlsplit(server_url)
+    try:
+        return psycopg.connect(
+            host=url.hostname,
+            port=url.port or 5432,
+            user=url.username,
+            password=url.password,
+            dbname="postgres",
+            connect_timeout=5,
+            autocommit=True,
+        )
+    except psycopg.OperationalError as error:
+        pytest.fail(f"PostgreSQL does not answer at {url.hostname}: {error}")
+
+
+@contextmanager
+def database_of_its_own(server_url: str, prefix: str) -> Iterator[str]:
+    """The URL of a new, empty database on the PostgreSQL server `server_url` names,
+    for processes a test starts; dropped afterwards."""
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    with maintenance_connection(server_url) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlsplit(server_url)._replace(path=f"/{name}").geturl()
+    finally:
+        with maintenance_connection(server_url) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -12,20 +12,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.processes import make_run_env, start_make_run
+from tests.processes import children, make_run_env, start_make_run
 
 # UTC with its offset, whichever process wrote the line (lublin/log_format.py).
 LOG_LINE = re.compile(
     r"time=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00 level=[A-Z]+ "
     r"logger=(?P<logger>\S+) request_id=(?P<request_id>\S+) message=(?P<message>.*)"
 )
-
-
-def children(pid: int) -> list[int]:
-    return [
-        int(child)
-        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    ]
 
 
 def gunicorn_master(pid: int) -> int:

@@ -18,13 +18,11 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.conf import settings
 
 from bench.run import Gunicorn
-from tests.processes import free_port
-from tests.test_make_run import children
+from tests.processes import children, database_of_its_own, free_port
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -33,29 +31,21 @@ BASE_DIR = Path(settings.BASE_DIR)
 def database_url(tmp_path_factory):
     """A migrated database of this module's own: PostgreSQL when the run is on it."""
     run_url = os.environ.get("DATABASE_URL", "")
-    server, _, _name = run_url.rpartition("/")
-    name = f"lublin_operations_{os.getpid()}"
-    on_postgresql = run_url.startswith("postgres")
-    if on_postgresql:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.execute(f'CREATE DATABASE "{name}"')
-        url = f"{server}/{name}"
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('operations') / 'db.sqlite3'}"
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input"],
-        cwd=BASE_DIR,
-        env=os.environ
-        | {"DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": url},
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    yield url
-    if on_postgresql:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    with contextlib.ExitStack() as stack:
+        if run_url.startswith("postgres"):
+            url = stack.enter_context(database_of_its_own(run_url, "lublin_operations"))
+        else:
+            url = f"sqlite:///{tmp_path_factory.mktemp('operations') / 'db.sqlite3'}"
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--no-input"],
+            cwd=BASE_DIR,
+            env=os.environ
+            | {"DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": url},
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        yield url
 
 
 def vendor(database_url: str) -> str:

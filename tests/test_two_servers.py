@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-import psycopg
 import pytest
 import redis
 from django.urls import reverse
@@ -39,6 +38,7 @@ from django_otp.oath import totp
 from bench.run import Gunicorn, Nginx
 from tests.admin_forms import form_values
 from tests.http_client import Browser
+from tests.processes import database_of_its_own
 
 pytestmark = pytest.mark.two_servers
 
@@ -109,23 +109,6 @@ def required_services() -> tuple[str, str]:
     return database_url, redis_url
 
 
-def admin_connection(server: str):
-    """A connection to the server's maintenance database, for CREATE/DROP DATABASE."""
-    url = urlsplit(server)
-    try:
-        return psycopg.connect(
-            host=url.hostname,
-            port=url.port or 5432,
-            user=url.username,
-            password=url.password,
-            dbname="postgres",
-            connect_timeout=5,
-            autocommit=True,
-        )
-    except psycopg.OperationalError as error:
-        pytest.fail(f"PostgreSQL does not answer at {url.hostname}: {error}")
-
-
 def run(env: dict[str, str], *args: str) -> str:
     done = subprocess.run(
         [sys.executable, *args],
@@ -145,51 +128,48 @@ def instance(tmp_path_factory):
     collected; production settings (lublin.settings, debug off). Both servers share
     the database, Redis, the media folder (standing for the S3 store) and the key."""
     server, redis_url = required_services()
-    name = f"lublin_two_servers_{secrets.token_hex(4)}"
     folder = tmp_path_factory.mktemp("two-servers")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-        "DJANGO_SETTINGS_MODULE": "lublin.settings",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_SECURE": "0",
-        # Behind the nginx below, as docs/deployment.md says.
-        "DJANGO_TRUSTED_PROXY_COUNT": "1",
-        "DATABASE_URL": urlsplit(server)._replace(path=f"/{name}").geturl(),
-        "REDIS_URL": redis_url,
-        "DJANGO_STATIC_ROOT": str(folder / "static"),
-        "DJANGO_MEDIA_ROOT": str(folder / "media"),
-        "SITE_URL": "http://127.0.0.1",
-    }
-    with admin_connection(server) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    # Beside the migrations: the two take about as long.
-    collecting = subprocess.Popen(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        run(env, "manage.py", "migrate", "--no-input", "--verbosity", "0")
-        run(env, "manage.py", "setup_instance")
-        password, otp_key = secrets.token_urlsafe(16), secrets.token_hex(20)
-        staff = run(env, "-c", SET_UP_STAFF, USERNAME, password, otp_key)
-        assert collecting.wait(timeout=120) == 0, "collectstatic failed"
-        yield Instance(
+    with database_of_its_own(server, "lublin_two_servers") as database_url:
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_SETTINGS_MODULE": "lublin.settings",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_SECURE": "0",
+            # Behind the nginx below, as docs/deployment.md says.
+            "DJANGO_TRUSTED_PROXY_COUNT": "1",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "DJANGO_STATIC_ROOT": str(folder / "static"),
+            "DJANGO_MEDIA_ROOT": str(folder / "media"),
+            "SITE_URL": "http://127.0.0.1",
+        }
+        # Beside the migrations: the two take about as long.
+        collecting = subprocess.Popen(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+            cwd=ROOT,
             env=env,
-            folder=folder,
-            password=password,
-            otp_key=otp_key,
-            cluster=json.loads(staff.strip().splitlines()[-1]),
         )
-    finally:
-        if collecting.poll() is None:
-            collecting.kill()
-        with admin_connection(server) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        # Every key of this database's pages holds its name (cms/caching.py).
-        cache = redis.Redis.from_url(redis_url)
-        for key in cache.scan_iter(match=f"*{name}*", count=1000):
-            cache.delete(key)
+        try:
+            run(env, "manage.py", "migrate", "--no-input", "--verbosity", "0")
+            run(env, "manage.py", "setup_instance")
+            password, otp_key = secrets.token_urlsafe(16), secrets.token_hex(20)
+            staff = run(env, "-c", SET_UP_STAFF, USERNAME, password, otp_key)
+            assert collecting.wait(timeout=120) == 0, "collectstatic failed"
+            yield Instance(
+                env=env,
+                folder=folder,
+                password=password,
+                otp_key=otp_key,
+                cluster=json.loads(staff.strip().splitlines()[-1]),
+            )
+        finally:
+            if collecting.poll() is None:
+                collecting.kill()
+            # Every key of this database's pages holds its name (cms/caching.py).
+            name = urlsplit(database_url).path.lstrip("/")
+            cache = redis.Redis.from_url(redis_url)
+            for key in cache.scan_iter(match=f"*{name}*", count=1000):
+                cache.delete(key)
 
 
 @pytest.fixture
